@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdio.h>
+#include <sys/utsname.h>
+
+#include "cli.h"
+#include "roost-names.h"
+
+typedef struct FormatOpts {
+        char *format;
+} FormatOpts;
+
+static const CliOption format_options[] = {
+        { 'f', "format", OPT_STRING, offsetof(FormatOpts, format), "string",
+          "Format output: table, json, or a template like '{{.ServerVersion}}'", NULL },
+        {},
+};
+
+static const char *client_arch(void) {
+#if defined(__x86_64__)
+        return "amd64";
+#elif defined(__aarch64__)
+        return "arm64";
+#else
+        static struct utsname u;
+        uname(&u);
+        return u.machine;
+#endif
+}
+
+static JsonNode *client_json(void) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "Version");
+        json_builder_add_string_value(b, ROOST_VERSION);
+        json_builder_set_member_name(b, "ApiVersion");
+        json_builder_add_string_value(b, ROOST_API_VERSION);
+        json_builder_set_member_name(b, "Os");
+        json_builder_add_string_value(b, "linux");
+        json_builder_set_member_name(b, "Arch");
+        json_builder_add_string_value(b, client_arch());
+        json_builder_set_member_name(b, "Debug");
+        json_builder_add_boolean_value(b, cli.debug);
+        json_builder_end_object(b);
+        return json_builder_get_root(b);
+}
+
+static int print_formatted(JsonNode *root, OutputFormat fmt, const char *tmpl) {
+        if (fmt == FORMAT_JSON) {
+                cli_print_json(root);
+                return 0;
+        }
+        g_autofree char *err = NULL;
+        g_autofree char *s = cli_template_expand(tmpl, root, &err);
+        if (!s)
+                return cli_fail("%s", err);
+        printf("%s\n", s);
+        return 0;
+}
+
+static const char *dict_str(GVariantDict *d, const char *key) {
+        const char *s = NULL;
+        if (!g_variant_dict_lookup(d, key, "&s", &s))
+                return "";
+        return s;
+}
+
+static int run_version(const Command *cmd, void *o, int argc, char **argv) {
+        FormatOpts *opts = o;
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GVariant) server = NULL;
+        OutputFormat fmt;
+        int r = 0;
+
+        if (cli_format_parse(opts->format, &fmt) < 0)
+                return EXIT_ROOST_ERROR;
+
+        if (cli_connect() < 0 || !roost_manager1_call_version_sync(cli.manager, &server, NULL, &error))
+                server = NULL;
+
+        if (fmt != FORMAT_TABLE) {
+                g_autoptr(JsonBuilder) b = json_builder_new();
+                g_autoptr(JsonNode) root = NULL;
+                json_builder_begin_object(b);
+                json_builder_set_member_name(b, "Client");
+                json_builder_add_value(b, client_json());
+                json_builder_set_member_name(b, "Server");
+                if (server)
+                        json_builder_add_value(b, cli_variant_to_json(server));
+                else
+                        json_builder_add_null_value(b);
+                json_builder_end_object(b);
+                root = json_builder_get_root(b);
+                r = print_formatted(root, fmt, opts->format);
+        } else {
+                printf("Client:\n"
+                       " Version:      %s\n"
+                       " API version:  %s\n"
+                       " OS/Arch:      linux/%s\n",
+                       ROOST_VERSION, ROOST_API_VERSION, client_arch());
+                if (server) {
+                        g_auto(GVariantDict) d;
+                        g_variant_dict_init(&d, server);
+                        printf("\nServer:\n"
+                               " roostd:\n"
+                               "  Version:      %s\n"
+                               "  API version:  %s\n"
+                               "  OS/Arch:      %s/%s\n"
+                               "  Kernel:       %s\n"
+                               " %s:\n"
+                               "  Version:      %s\n",
+                               dict_str(&d, "Version"), dict_str(&d, "ApiVersion"), dict_str(&d, "Os"),
+                               dict_str(&d, "Arch"), dict_str(&d, "KernelVersion"), dict_str(&d, "Runtime"),
+                               *dict_str(&d, "RuntimeVersion") ? dict_str(&d, "RuntimeVersion") : "(not installed)");
+                }
+        }
+        fflush(stdout);
+        if (!server) {
+                if (error)
+                        return cli_fail_gerror(error, NULL);
+                return EXIT_ROOST_ERROR;
+        }
+        return r;
+}
+
+const Command cmd_version = {
+        .name = "version",
+        .usage = "[OPTIONS]",
+        .summary = "Show the roost version information",
+        .group = GROUP_OTHER,
+        .options = format_options,
+        .opts_size = sizeof(FormatOpts),
+        .max_args = 0,
+        .run = run_version,
+};
+
+static void print_idmap(GVariantDict *d, const char *key, const char *label) {
+        g_autoptr(GVariant) v = g_variant_dict_lookup_value(d, key, G_VARIANT_TYPE("a(uuu)"));
+        GVariantIter it;
+        guint32 in, out, count;
+        bool first = true;
+
+        if (!v)
+                return;
+        printf("  %s:", label);
+        g_variant_iter_init(&it, v);
+        while (g_variant_iter_next(&it, "(uuu)", &in, &out, &count)) {
+                if (count == 1)
+                        printf("%s %u -> %u", first ? "" : ",", in, out);
+                else
+                        printf("%s %u-%u -> %u-%u", first ? "" : ",", in, in + count - 1, out, out + count - 1);
+                first = false;
+        }
+        printf("\n");
+}
+
+static int run_info(const Command *cmd, void *o, int argc, char **argv) {
+        FormatOpts *opts = o;
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GVariant) info = NULL;
+        g_auto(GVariantDict) d;
+        OutputFormat fmt;
+        gboolean b;
+        guint32 u;
+
+        if (cli_format_parse(opts->format, &fmt) < 0)
+                return EXIT_ROOST_ERROR;
+        if (cli_connect() < 0)
+                return EXIT_ROOST_ERROR;
+        if (!roost_manager1_call_info_sync(cli.manager, &info, NULL, &error))
+                return cli_fail_gerror(error, NULL);
+
+        if (fmt != FORMAT_TABLE) {
+                g_autoptr(JsonNode) root = cli_variant_to_json(info);
+                json_object_set_member(json_node_get_object(root), "ClientInfo", client_json());
+                return print_formatted(root, fmt, opts->format);
+        }
+
+        g_variant_dict_init(&d, info);
+        printf("Client:\n"
+               " Version:    %s\n"
+               " Debug Mode: %s\n"
+               " Bus:        %s\n\n",
+               ROOST_VERSION, cli.debug ? "true" : "false",
+               cli.bus ? g_dbus_connection_get_unique_name(cli.bus) : "");
+        printf("Server:\n");
+        g_variant_dict_lookup(&d, "Containers", "u", &u);
+        printf(" Containers: %u\n", u);
+        g_variant_dict_lookup(&d, "ContainersRunning", "u", &u);
+        printf("  Running: %u\n", u);
+        g_variant_dict_lookup(&d, "Images", "u", &u);
+        printf(" Images: %u\n", u);
+        printf(" Server Version: %s\n", dict_str(&d, "ServerVersion"));
+        printf(" API Version: %s\n", dict_str(&d, "ApiVersion"));
+        printf(" Storage Driver: %s\n", dict_str(&d, "StorageDriver"));
+        b = FALSE;
+        g_variant_dict_lookup(&d, "OverlaySupported", "b", &b);
+        printf("  Rootless overlayfs (userxattr): %s\n", b ? "supported" : "not supported (copy-based snapshots)");
+        printf(" Cgroup Version: %s\n", dict_str(&d, "CgroupVersion"));
+        b = FALSE;
+        g_variant_dict_lookup(&d, "SystemdScopes", "b", &b);
+        printf(" Cgroup Driver: %s\n", b ? "systemd (transient scopes in " ROOST_SLICE ")" : "none (no systemd user manager)");
+        {
+                const char **ctl = NULL;
+                if (g_variant_dict_lookup(&d, "CgroupControllers", "^a&s", &ctl)) {
+                        g_autofree char *j = g_strjoinv(" ", (char **) ctl);
+                        printf(" Cgroup Controllers: %s\n", *j ? j : "(none delegated)");
+                        g_free(ctl);
+                }
+        }
+        if (*dict_str(&d, "RuntimePath"))
+                printf(" Runtime: %s %s (%s)\n", dict_str(&d, "Runtime"), dict_str(&d, "RuntimeVersion"),
+                       dict_str(&d, "RuntimePath"));
+        else
+                printf(" Runtime: %s (not installed: apt-get install %s)\n", dict_str(&d, "Runtime"), dict_str(&d, "Runtime"));
+        printf(" Kernel Version: %s\n", dict_str(&d, "KernelVersion"));
+        printf(" OS/Arch: %s/%s\n", dict_str(&d, "Os"), dict_str(&d, "Arch"));
+        printf(" Rootless: true\n");
+        print_idmap(&d, "UidMap", "UID Map");
+        print_idmap(&d, "GidMap", "GID Map");
+        g_variant_dict_lookup(&d, "HolderPID", "u", &u);
+        printf(" Namespace Holder: PID %u\n", u);
+        printf(" Network Namespace: %s (inside the holder's mount namespace)\n", dict_str(&d, "NetworkNamespace"));
+        printf(" Data Directory: %s\n", dict_str(&d, "DataDirectory"));
+        printf(" Runtime Directory: %s\n", dict_str(&d, "RuntimeDirectory"));
+        {
+                const char **files = NULL;
+                if (g_variant_dict_lookup(&d, "ConfigFiles", "^a&s", &files)) {
+                        printf(" Config Files:%s\n", files[0] ? "" : " (none, built-in defaults)");
+                        for (const char **f = files; *f; f++)
+                                printf("  %s\n", *f);
+                        g_free(files);
+                }
+        }
+        return 0;
+}
+
+const Command cmd_info = {
+        .name = "info",
+        .usage = "[OPTIONS]",
+        .summary = "Display system-wide information",
+        .aliases = "roost system info, roost info",
+        .group = GROUP_OTHER,
+        .options = format_options,
+        .opts_size = sizeof(FormatOpts),
+        .max_args = 0,
+        .run = run_info,
+};

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cli_format_parse(const char *arg, OutputFormat *ret) {
+        if (!arg || g_str_equal(arg, "") || g_str_equal(arg, "table"))
+                *ret = FORMAT_TABLE;
+        else if (g_str_equal(arg, "json") || g_str_equal(arg, "{{json .}}"))
+                *ret = FORMAT_JSON;
+        else if (strstr(arg, "{{"))
+                *ret = FORMAT_TEMPLATE;
+        else {
+                fprintf(stderr, "Error: unsupported format \"%s\": use table, json, or a template like '{{.ID}}'\n", arg);
+                return -1;
+        }
+        return 0;
+}
+
+static char *node_to_string(JsonNode *node, bool pretty) {
+        g_autoptr(JsonGenerator) gen = json_generator_new();
+
+        json_generator_set_root(gen, node);
+        json_generator_set_pretty(gen, pretty);
+        json_generator_set_indent(gen, 4);
+        return json_generator_to_data(gen, NULL);
+}
+
+void cli_print_json(JsonNode *node) {
+        g_autofree char *s = node_to_string(node, true);
+        printf("%s\n", s);
+}
+
+JsonNode *cli_variant_to_json(GVariant *v) {
+        return json_gvariant_serialize(v);
+}
+
+/* Looks up ".A.B" in node; "." alone is node itself. */
+static JsonNode *lookup(JsonNode *node, const char *path, char **ret_error) {
+        g_auto(GStrv) parts = NULL;
+
+        if (path[0] != '.') {
+                *ret_error = g_strdup_printf("template: unsupported action \"%s\": use {{.Field}} or {{json .Field}}", path);
+                return NULL;
+        }
+        if (path[1] == 0)
+                return node;
+        parts = g_strsplit(path + 1, ".", -1);
+        for (char **p = parts; *p; p++) {
+                JsonObject *o = JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
+                if (!o || !json_object_has_member(o, *p)) {
+                        *ret_error = g_strdup_printf("template: can't evaluate field %s", *p);
+                        return NULL;
+                }
+                node = json_object_get_member(o, *p);
+        }
+        return node;
+}
+
+static void append_value(GString *out, JsonNode *node, bool as_json) {
+        if (!as_json && JSON_NODE_HOLDS_VALUE(node)) {
+                GType t = json_node_get_value_type(node);
+                if (t == G_TYPE_STRING)
+                        g_string_append(out, json_node_get_string(node));
+                else if (t == G_TYPE_BOOLEAN)
+                        g_string_append(out, json_node_get_boolean(node) ? "true" : "false");
+                else if (t == G_TYPE_INT64)
+                        g_string_append_printf(out, "%" G_GINT64_FORMAT, json_node_get_int(node));
+                else if (t == G_TYPE_DOUBLE)
+                        g_string_append_printf(out, "%g", json_node_get_double(node));
+                return;
+        }
+        if (!as_json && JSON_NODE_HOLDS_ARRAY(node)) {
+                /* as Go prints a slice: [a b c] */
+                JsonArray *a = json_node_get_array(node);
+                g_string_append_c(out, '[');
+                for (guint i = 0; i < json_array_get_length(a); i++) {
+                        if (i)
+                                g_string_append_c(out, ' ');
+                        append_value(out, json_array_get_element(a, i), false);
+                }
+                g_string_append_c(out, ']');
+                return;
+        }
+        g_autofree char *s = node_to_string(node, false);
+        g_string_append(out, s);
+}
+
+char *cli_template_expand(const char *tmpl, JsonNode *node, char **ret_error) {
+        g_autoptr(GString) out = g_string_new(NULL);
+        const char *p = tmpl;
+
+        while (*p) {
+                const char *open = strstr(p, "{{"), *close;
+                g_autofree char *action = NULL;
+                bool as_json = false;
+                JsonNode *v;
+
+                if (!open) {
+                        g_string_append(out, p);
+                        break;
+                }
+                g_string_append_len(out, p, open - p);
+                close = strstr(open + 2, "}}");
+                if (!close) {
+                        *ret_error = g_strdup("template: unclosed action (missing \"}}\")");
+                        return NULL;
+                }
+                action = g_strstrip(g_strndup(open + 2, (gsize) (close - open - 2)));
+                if (g_str_has_prefix(action, "json ")) {
+                        as_json = true;
+                        memmove(action, action + 5, strlen(action + 5) + 1);
+                        g_strstrip(action);
+                }
+                v = lookup(node, action, ret_error);
+                if (!v)
+                        return NULL;
+                append_value(out, v, as_json);
+                p = close + 2;
+        }
+        /* docker's templates understand \n and \t escapes written literally */
+        {
+                g_autofree char *c = g_strcompress(out->str);
+                return g_steal_pointer(&c);
+        }
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <systemd/sd-journal.h>
+
+#include "log.h"
+
+static const char *log_program = "roost";
+static int log_max_level = LOG_INFO;
+static bool log_journal;
+
+static bool stderr_is_journal(void) {
+        const char *e = getenv("JOURNAL_STREAM");
+        unsigned long long dev, ino;
+        struct stat st;
+
+        if (!e || sscanf(e, "%llu:%llu", &dev, &ino) != 2)
+                return false;
+        if (fstat(STDERR_FILENO, &st) < 0)
+                return false;
+        return st.st_dev == dev && st.st_ino == ino;
+}
+
+void log_setup(const char *program) {
+        const char *e;
+
+        if (program)
+                log_program = program;
+        log_journal = stderr_is_journal();
+
+        e = getenv("ROOST_LOG_LEVEL");
+        if (e) {
+                if (streq(e, "debug"))
+                        log_max_level = LOG_DEBUG;
+                else if (streq(e, "info"))
+                        log_max_level = LOG_INFO;
+                else if (streq(e, "warning"))
+                        log_max_level = LOG_WARNING;
+                else if (streq(e, "error"))
+                        log_max_level = LOG_ERR;
+        }
+}
+
+void log_set_max_level(int level) {
+        log_max_level = level;
+}
+
+int log_get_max_level(void) {
+        return log_max_level;
+}
+
+bool log_to_journal(void) {
+        return log_journal;
+}
+
+int log_internal(int level, int error, const char *fields, const char *fmt, ...) {
+        char msg[2048];
+        va_list ap;
+        int saved = errno;
+
+        if (error < 0)
+                error = -error;
+        /* so that %m prints the error we were given */
+        errno = error ?: saved;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+
+        if (log_journal) {
+                struct iovec iov[32];
+                char prio[16], errbuf[32], *copy = NULL;
+                size_t n = 0;
+                _cleanup_free_ char *m = strjoin("MESSAGE=", msg);
+
+                snprintf(prio, sizeof prio, "PRIORITY=%d", level);
+                iov[n++] = (struct iovec) { prio, strlen(prio) };
+                if (m)
+                        iov[n++] = (struct iovec) { m, strlen(m) };
+                if (error > 0) {
+                        snprintf(errbuf, sizeof errbuf, "ERRNO=%d", error);
+                        iov[n++] = (struct iovec) { errbuf, strlen(errbuf) };
+                }
+                if (fields) {
+                        copy = strdup(fields);
+                        for (char *s = copy, *save = NULL, *t; copy && n < ELEMENTSOF(iov) &&
+                                                               (t = strtok_r(s, "\n", &save));
+                             s = NULL)
+                                iov[n++] = (struct iovec) { t, strlen(t) };
+                }
+                sd_journal_sendv(iov, n);
+                free(copy);
+        } else
+                fprintf(stderr, "%s: %s\n", log_program, msg);
+
+        errno = saved;
+        return error > 0 ? -error : 0;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "bus-util.h"
+#include "roost-names.h"
+
+int bus_dict_append_str(sd_bus_message *m, const char *key, const char *value) {
+        return sd_bus_message_append(m, "{sv}", key, "s", strempty(value));
+}
+
+int bus_dict_append_bool(sd_bus_message *m, const char *key, bool value) {
+        return sd_bus_message_append(m, "{sv}", key, "b", (int) value);
+}
+
+int bus_dict_append_u32(sd_bus_message *m, const char *key, uint32_t value) {
+        return sd_bus_message_append(m, "{sv}", key, "u", value);
+}
+
+int bus_dict_append_u64(sd_bus_message *m, const char *key, uint64_t value) {
+        return sd_bus_message_append(m, "{sv}", key, "t", value);
+}
+
+int bus_dict_append_strv(sd_bus_message *m, const char *key, char *const *value) {
+        int r;
+
+        r = sd_bus_message_open_container(m, 'e', "sv");
+        if (r < 0)
+                return r;
+        r = sd_bus_message_append(m, "s", key);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_open_container(m, 'v', "as");
+        if (r < 0)
+                return r;
+        r = sd_bus_message_append_strv(m, (char **) value);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_close_container(m);
+        if (r < 0)
+                return r;
+        return sd_bus_message_close_container(m);
+}
+
+int bus_property_get_string(sd_bus *bus, const char *path, const char *interface, const char *property,
+                            sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+        return sd_bus_message_append(reply, "s", strempty(*(char **) userdata));
+}
+
+int bus_property_get_bool(sd_bus *bus, const char *path, const char *interface, const char *property,
+                          sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+        return sd_bus_message_append(reply, "b", (int) *(bool *) userdata);
+}
+
+int bus_property_get_strv(sd_bus *bus, const char *path, const char *interface, const char *property,
+                          sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+        return sd_bus_message_append_strv(reply, *(char ***) userdata);
+}
+
+int bus_check_string(const char *what, const char *s, size_t max, sd_bus_error *error) {
+        size_t n = strnlen(s, max + 1);
+
+        if (n == 0)
+                return sd_bus_error_setf(error, ROOST_ERROR_INVALID_ARGUMENT, "The %s must not be empty.", what);
+        if (n > max)
+                return sd_bus_error_setf(error, ROOST_ERROR_INVALID_ARGUMENT,
+                                         "The %s is longer than %zu bytes.", what, max);
+        for (const char *p = s; *p; p++)
+                if ((unsigned char) *p < 0x20 || *p == 0x7f)
+                        return sd_bus_error_setf(error, ROOST_ERROR_INVALID_ARGUMENT,
+                                                 "The %s \"%.64s\" contains a control character.", what, s);
+        return 0;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include "config.h"
+#include "facts.h"
+#include "holder.h"
+#include "state-db.h"
+
+/* roostd's state: one per process, passed as userdata to every handler. */
+typedef struct Daemon {
+        sd_event *event;
+        sd_bus *bus;
+        Config *config;
+        StateDb *db;
+        Holder *holder;
+        sd_event_source *holder_child;
+        Facts facts;
+
+        char *user;
+        uid_t uid;
+        gid_t gid;
+        char *runtime_dir; /* $XDG_RUNTIME_DIR/roost */
+        char *data_dir;    /* $XDG_DATA_HOME/roost */
+        char *config_dir;  /* $XDG_CONFIG_HOME/roost */
+        bool under_systemd;
+} Daemon;

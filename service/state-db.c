@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "log.h"
+#include "roost-names.h"
+#include "state-db.h"
+
+/* Each entry moves the schema from version i to i+1. Never edit a released
+ * entry: append a new one. */
+static const char *const migrations[] = {
+        /* 1: the database's own facts */
+        "CREATE TABLE meta ("
+        "  key TEXT PRIMARY KEY NOT NULL,"
+        "  value TEXT NOT NULL"
+        ");"
+        "INSERT INTO meta(key, value) VALUES ('created', strftime('%s','now'));",
+};
+
+unsigned state_db_schema_latest(void) {
+        return ELEMENTSOF(migrations);
+}
+
+int sqlite_to_errno(int rc) {
+        switch (rc & 0xff) {
+        case SQLITE_OK:
+        case SQLITE_DONE:
+        case SQLITE_ROW:
+                return 0;
+        case SQLITE_NOMEM:
+                return -ENOMEM;
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+                return -EBUSY;
+        case SQLITE_READONLY:
+        case SQLITE_PERM:
+        case SQLITE_AUTH:
+                return -EACCES;
+        case SQLITE_CONSTRAINT:
+                return -EEXIST;
+        case SQLITE_FULL:
+                return -ENOSPC;
+        case SQLITE_CORRUPT:
+        case SQLITE_NOTADB:
+                return -EUCLEAN;
+        case SQLITE_CANTOPEN:
+                return -ENOENT;
+        default:
+                return -EIO;
+        }
+}
+
+int state_db_exec(StateDb *s, const char *sql) {
+        char *err = NULL;
+        int rc = sqlite3_exec(s->db, sql, NULL, NULL, &err);
+
+        if (rc != SQLITE_OK) {
+                int r = log_error_errno(sqlite_to_errno(rc), "%s: %s", s->path, err ?: sqlite3_errstr(rc));
+                sqlite3_free(err);
+                return r;
+        }
+        return 0;
+}
+
+int state_db_begin(StateDb *s) {
+        return state_db_exec(s, "BEGIN IMMEDIATE");
+}
+
+int state_db_commit(StateDb *s) {
+        return state_db_exec(s, "COMMIT");
+}
+
+void state_db_rollback(StateDb *s) {
+        (void) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int state_db_schema_version(StateDb *s) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int rc;
+
+        rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
+        if (rc != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
+                return sqlite_to_errno(rc ?: SQLITE_ERROR);
+        return sqlite3_column_int(st, 0);
+}
+
+static int state_db_check_version(StateDb *s) {
+        int version = state_db_schema_version(s);
+
+        if (version < 0)
+                return log_error_errno(version, "%s: cannot read the schema version: %m. "
+                                       "If the file is damaged, move it away and restart roostd.", s->path);
+        if ((unsigned) version > state_db_schema_latest())
+                return log_error_errno(EPROTO,
+                                       "%s has schema version %d, newer than this roostd understands (%u): "
+                                       "it was written by a newer roost. Upgrade roost to use it.",
+                                       s->path, version, state_db_schema_latest());
+        return version;
+}
+
+static int state_db_migrate(StateDb *s) {
+        int version, r;
+
+        version = state_db_check_version(s);
+        if (version < 0)
+                return version;
+
+        for (unsigned v = (unsigned) version; v < state_db_schema_latest(); v++) {
+                char pragma[64];
+
+                r = state_db_begin(s);
+                if (r < 0)
+                        return r;
+                r = state_db_exec(s, migrations[v]);
+                snprintf(pragma, sizeof pragma, "PRAGMA user_version = %u", v + 1);
+                if (r >= 0)
+                        r = state_db_exec(s, pragma);
+                if (r >= 0)
+                        r = state_db_commit(s);
+                if (r < 0) {
+                        state_db_rollback(s);
+                        return log_error_errno(r, "%s: migrating the schema to version %u failed: %m", s->path, v + 1);
+                }
+                log_debug("%s: schema migrated to version %u", s->path, v + 1);
+        }
+        return 0;
+}
+
+int state_db_open(const char *dir, StateDb **ret) {
+        StateDb *s;
+        int rc, r;
+
+        s = calloc(1, sizeof *s);
+        if (!s)
+                return -ENOMEM;
+        s->path = strjoin(dir, "/" ROOST_STATE_DB);
+        if (!s->path) {
+                state_db_close(s);
+                return -ENOMEM;
+        }
+        rc = sqlite3_open_v2(s->path, &s->db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+                             NULL);
+        if (rc != SQLITE_OK) {
+                r = log_error_errno(sqlite_to_errno(rc), "Failed to open %s: %s", s->path,
+                                    s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+                state_db_close(s);
+                return r;
+        }
+        sqlite3_busy_timeout(s->db, 5000);
+
+        /* check the version before anything writes: a newer roost's
+         * database is left exactly as it was */
+        r = state_db_check_version(s);
+        if (r >= 0)
+                r = state_db_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+        if (r >= 0)
+                r = state_db_migrate(s);
+        if (r < 0) {
+                state_db_close(s);
+                return r;
+        }
+        *ret = s;
+        return 0;
+}
+
+void state_db_close(StateDb *s) {
+        if (!s)
+                return;
+        if (s->db)
+                sqlite3_close_v2(s->db);
+        free(s->path);
+        free(s);
+}
