@@ -79,6 +79,119 @@ int cli_fail_gerror(GError *error, const char *what) {
         return EXIT_ROOST_ERROR;
 }
 
+#define SYSTEMD_NAME "org.freedesktop.systemd1"
+#define SYSTEMD_PATH "/org/freedesktop/systemd1"
+#define SYSTEMD_MANAGER "org.freedesktop.systemd1.Manager"
+
+static bool name_has_owner(const char *name) {
+        g_autoptr(GVariant) r = g_dbus_connection_call_sync(cli.bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                                            "org.freedesktop.DBus", "NameHasOwner",
+                                                            g_variant_new("(s)", name), G_VARIANT_TYPE("(b)"),
+                                                            G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
+        gboolean b = FALSE;
+        if (r)
+                g_variant_get(r, "(b)", &b);
+        return b;
+}
+
+typedef struct JobWait {
+        const char *job;
+        char *result;
+        GMainLoop *loop;
+} JobWait;
+
+static void on_job_removed(GDBusConnection *c, const char *sender, const char *path, const char *iface,
+                           const char *signal, GVariant *params, gpointer userdata) {
+        JobWait *w = userdata;
+        const char *job, *unit, *result;
+        guint32 id;
+
+        g_variant_get(params, "(u&o&s&s)", &id, &job, &unit, &result);
+        if (w->job && g_str_equal(job, w->job)) {
+                w->result = g_strdup(result);
+                g_main_loop_quit(w->loop);
+        }
+}
+
+static gboolean on_job_timeout(gpointer userdata) {
+        g_main_loop_quit(((JobWait *) userdata)->loop);
+        return G_SOURCE_REMOVE;
+}
+
+/* The status text roostd left when it failed (systemd keeps it). */
+static char *unit_status_text(void) {
+        g_autoptr(GVariant) unit = NULL, v = NULL;
+        const char *path;
+
+        unit = g_dbus_connection_call_sync(cli.bus, SYSTEMD_NAME, SYSTEMD_PATH, SYSTEMD_MANAGER, "GetUnit",
+                                           g_variant_new("(s)", ROOSTD_UNIT), G_VARIANT_TYPE("(o)"),
+                                           G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
+        if (!unit)
+                return NULL;
+        g_variant_get(unit, "(&o)", &path);
+        v = g_dbus_connection_call_sync(cli.bus, SYSTEMD_NAME, path, "org.freedesktop.DBus.Properties", "Get",
+                                        g_variant_new("(ss)", "org.freedesktop.systemd1.Service", "StatusText"),
+                                        G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
+        if (!v)
+                return NULL;
+        g_autoptr(GVariant) inner = NULL;
+        g_variant_get(v, "(v)", &inner);
+        return g_variant_dup_string(inner, NULL);
+}
+
+/* When roostd is not running and a systemd user manager is there, start
+ * roostd.service ourselves and wait for the job: dbus-daemon's activation
+ * would only time out after two minutes if roostd fails to start. Returns
+ * 0 when roostd is (now) running or should be left to D-Bus activation. */
+static int cli_start_service(void) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GVariant) reply = NULL;
+        g_autoptr(GMainLoop) loop = NULL;
+        JobWait w = {};
+        guint sub, timeout;
+
+        if (name_has_owner(ROOST_BUS_NAME) || !name_has_owner(SYSTEMD_NAME))
+                return 0;
+        cli_debug("roostd is not running: starting %s", ROOSTD_UNIT);
+
+        loop = g_main_loop_new(NULL, FALSE);
+        w.loop = loop;
+        sub = g_dbus_connection_signal_subscribe(cli.bus, SYSTEMD_NAME, SYSTEMD_MANAGER, "JobRemoved", SYSTEMD_PATH,
+                                                 NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_job_removed, &w, NULL);
+        reply = g_dbus_connection_call_sync(cli.bus, SYSTEMD_NAME, SYSTEMD_PATH, SYSTEMD_MANAGER, "Subscribe", NULL,
+                                            NULL, G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
+        g_clear_pointer(&reply, g_variant_unref);
+        reply = g_dbus_connection_call_sync(cli.bus, SYSTEMD_NAME, SYSTEMD_PATH, SYSTEMD_MANAGER, "StartUnit",
+                                            g_variant_new("(ss)", ROOSTD_UNIT, "replace"), G_VARIANT_TYPE("(o)"),
+                                            G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
+        if (!reply) {
+                /* no such unit (roostd installed without its unit?): leave it to D-Bus activation */
+                cli_debug("StartUnit %s: %s", ROOSTD_UNIT, error->message);
+                g_dbus_connection_signal_unsubscribe(cli.bus, sub);
+                return 0;
+        }
+        g_variant_get(reply, "(&o)", &w.job);
+        timeout = g_timeout_add_seconds(90, on_job_timeout, &w);
+        g_main_loop_run(loop);
+        g_source_remove_by_user_data(&w);
+        (void) timeout;
+        g_dbus_connection_signal_unsubscribe(cli.bus, sub);
+
+        if (w.result && g_str_equal(w.result, "done")) {
+                g_free(w.result);
+                return 0;
+        }
+        {
+                g_autofree char *status = unit_status_text();
+                fprintf(stderr, "Error: cannot reach the roost service: %s failed to start (%s)%s%s\n", ROOSTD_UNIT,
+                        w.result ? w.result : "timed out", status && *status ? ": " : ".", status ? status : "");
+        }
+        cli_hint("see why with: journalctl --user -u roostd -e (or systemctl --user status roostd); "
+                 "after fixing it: %s", ROOST_ENABLE_HINT);
+        g_free(w.result);
+        return -1;
+}
+
 int cli_connect(void) {
         g_autoptr(GError) error = NULL;
         g_autofree char *address = NULL;
@@ -113,7 +226,6 @@ int cli_connect(void) {
                 cli_fail_gerror(error, NULL);
                 return -1;
         }
-        /* activation may take a moment: the holder and the overlay probe */
-        g_dbus_proxy_set_default_timeout(G_DBUS_PROXY(cli.manager), 120 * 1000);
-        return 0;
+        g_dbus_proxy_set_default_timeout(G_DBUS_PROXY(cli.manager), 60 * 1000);
+        return cli_start_service();
 }

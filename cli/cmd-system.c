@@ -99,8 +99,7 @@ static int run_version(const Command *cmd, void *o, int argc, char **argv) {
                        " OS/Arch:      linux/%s\n",
                        ROOST_VERSION, ROOST_API_VERSION, client_arch());
                 if (server) {
-                        g_auto(GVariantDict) d;
-                        g_variant_dict_init(&d, server);
+                        g_auto(GVariantDict) d = G_VARIANT_DICT_INIT(server);
                         printf("\nServer:\n"
                                " roostd:\n"
                                "  Version:      %s\n"
@@ -158,7 +157,6 @@ static int run_info(const Command *cmd, void *o, int argc, char **argv) {
         FormatOpts *opts = o;
         g_autoptr(GError) error = NULL;
         g_autoptr(GVariant) info = NULL;
-        g_auto(GVariantDict) d;
         OutputFormat fmt;
         gboolean b;
         guint32 u;
@@ -176,7 +174,7 @@ static int run_info(const Command *cmd, void *o, int argc, char **argv) {
                 return print_formatted(root, fmt, opts->format);
         }
 
-        g_variant_dict_init(&d, info);
+        g_auto(GVariantDict) d = G_VARIANT_DICT_INIT(info);
         printf("Client:\n"
                " Version:    %s\n"
                " Debug Mode: %s\n"

@@ -9,6 +9,11 @@
 static const char *log_program = "roost";
 static int log_max_level = LOG_INFO;
 static bool log_journal;
+static char log_last_error[512]; /* always NUL-terminated: the last byte is never written */
+
+const char *log_last_error_message(void) {
+        return log_last_error[0] ? log_last_error : NULL;
+}
 
 static bool stderr_is_journal(void) {
         const char *e = getenv("JOURNAL_STREAM");
@@ -66,6 +71,9 @@ int log_internal(int level, int error, const char *fields, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(msg, sizeof msg, fmt, ap);
         va_end(ap);
+
+        if (level <= LOG_ERR)
+                memccpy(log_last_error, msg, 0, sizeof log_last_error - 1);
 
         if (log_journal) {
                 struct iovec iov[32];

@@ -16,6 +16,9 @@ void log_set_max_level(int level);
 int log_get_max_level(void);
 bool log_to_journal(void);
 
+/* The last message logged at LOG_ERR or worse, or NULL. */
+const char *log_last_error_message(void);
+
 /* fields: NULL, or newline-separated KEY=value pairs added to the entry. */
 int log_internal(int level, int error, const char *fields, const char *fmt, ...) _printf_(4, 5);
 

@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <systemd/sd-daemon.h>
@@ -10,6 +11,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "manager.h"
+#include "ns-util.h"
 #include "paths.h"
 #include "roost-names.h"
 #include "scope.h"
@@ -85,11 +87,15 @@ static void daemon_done(Daemon *d) {
         free(d->config_dir);
 }
 
-static int on_holder_exit(sd_event_source *s, const siginfo_t *si, void *userdata) {
+/* The holder's pidfd became readable: it exited. Whether we created it
+ * (then we reap it) or adopted it, roostd cannot work without it: exit with
+ * a failure so that systemd restarts us with a new one. */
+static int on_holder_exit(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         Daemon *d = userdata;
 
-        log_error("The namespace holder (PID %d) exited (%s %d); roostd stops so that systemd restarts it with a new one.",
-                  si->si_pid, si->si_code == CLD_EXITED ? "status" : "signal", si->si_status);
+        (void) waitpid(d->holder->pid, NULL, WNOHANG);
+        log_error("The namespace holder (PID %d) exited; roostd stops so that it is restarted with a new one.",
+                  (int) d->holder->pid);
         d->holder_child = sd_event_source_unref(d->holder_child);
         return sd_event_exit(d->event, EXIT_FAILURE);
 }
@@ -158,7 +164,7 @@ static int daemon_setup_holder(Daemon *d) {
                 .uid = d->uid,
                 .gid = d->gid,
         };
-        int r;
+        int r, fd;
 
         r = subid_require(SUBUID_FILE, d->user, d->uid, &p.uids);
         if (r < 0)
@@ -172,6 +178,16 @@ static int daemon_setup_holder(Daemon *d) {
         if (r < 0)
                 return r;
 
+        fd = pidfd_open_pid(d->holder->pid);
+        if (fd < 0)
+                return log_error_errno(fd, "Failed to watch the namespace holder: %m");
+        r = sd_event_add_io(d->event, &d->holder_child, fd, EPOLLIN, on_holder_exit, d);
+        if (r < 0) {
+                safe_close(fd);
+                return log_error_errno(r, "Failed to watch the namespace holder: %m");
+        }
+        (void) sd_event_source_set_io_fd_own(d->holder_child, true);
+
         if (!d->holder->adopted) {
                 char unit[64];
                 ScopeParams sp = {
@@ -181,11 +197,6 @@ static int daemon_setup_holder(Daemon *d) {
                         .pid = d->holder->pid,
                         .delegate = false,
                 };
-
-                /* we are its parent until we exit: notice if it dies */
-                r = sd_event_add_child(d->event, &d->holder_child, d->holder->pid, WEXITED, on_holder_exit, d);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to watch the namespace holder: %m");
 
                 snprintf(unit, sizeof unit, "roost-holder-%d.scope", (int) d->holder->pid);
                 if (d->facts.systemd_scopes)
@@ -212,7 +223,7 @@ static int run(int argc, char *argv[]) {
                 return r;
         r = config_load(ROOST_SYSCONFDIR "/roost", d.config_dir, &d.config);
         if (r < 0)
-                return log_error_errno(r, "Refusing to start with an invalid configuration (see the message above)."), r;
+                return r; /* the message named the file, line and fix */
         if (arg_print_config) {
                 config_print(d.config, stdout);
                 return 0;
@@ -234,7 +245,6 @@ static int run(int argc, char *argv[]) {
         sigemptyset(&mask);
         sigaddset(&mask, SIGTERM);
         sigaddset(&mask, SIGINT);
-        sigaddset(&mask, SIGCHLD);
         sigprocmask(SIG_BLOCK, &mask, NULL);
         signal(SIGPIPE, SIG_IGN);
 
@@ -297,7 +307,19 @@ static int run(int argc, char *argv[]) {
         return r;
 }
 
+/* Set-up errors that a restart cannot fix (bad configuration, no subuid
+ * range, no newuidmap) exit with EX_CONFIG: the unit has
+ * RestartPreventExitStatus=78, so it fails at once instead of looping, and
+ * D-Bus activation reports the failure to the caller without waiting. */
+#define EXIT_CONFIG 78
+
 int main(int argc, char *argv[]) {
         int r = run(argc, argv);
+
+        /* systemd keeps the status text of a failed unit: "roost" shows it */
+        if (r < 0 && log_last_error_message())
+                (void) sd_notifyf(false, "STATUS=Failed: %s", log_last_error_message());
+        if (r == -EINVAL || r == -ENOENT || r == -EOPNOTSUPP || r == -EPROTO)
+                return EXIT_CONFIG;
         return r < 0 ? EXIT_FAILURE : r;
 }
