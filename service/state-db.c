@@ -12,6 +12,24 @@ static const char *const migrations[] = {
         "  value TEXT NOT NULL"
         ");"
         "INSERT INTO meta(key, value) VALUES ('created', strftime('%s','now'));",
+
+        /* 2: containers. options is the JSON of the create request (the
+         * docker flags); the rest is what roostd tracks while they run. */
+        "CREATE TABLE containers ("
+        "  id TEXT PRIMARY KEY NOT NULL,"         /* 64 hex */
+        "  name TEXT UNIQUE NOT NULL,"
+        "  image_id TEXT NOT NULL,"               /* sha256:... of the image config */
+        "  image_ref TEXT NOT NULL,"              /* as the user typed it, normalised */
+        "  options TEXT NOT NULL,"
+        "  state TEXT NOT NULL,"                  /* created running paused exited dead */
+        "  created_at INTEGER NOT NULL,"          /* ns since the epoch */
+        "  started_at INTEGER NOT NULL DEFAULT 0,"
+        "  finished_at INTEGER NOT NULL DEFAULT 0,"
+        "  exit_code INTEGER NOT NULL DEFAULT 0,"
+        "  pid INTEGER NOT NULL DEFAULT 0,"
+        "  restart_count INTEGER NOT NULL DEFAULT 0"
+        ");"
+        "CREATE INDEX containers_image ON containers(image_id);",
 };
 
 unsigned state_db_schema_latest(void) {
