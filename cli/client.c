@@ -150,7 +150,9 @@ static int cli_start_service(void) {
         JobWait w = {};
         guint sub, timeout;
 
-        if (name_has_owner(ROOST_BUS_NAME) || !name_has_owner(SYSTEMD_NAME))
+        /* the proxy learnt the owner when it was made: no extra round trip */
+        g_autofree char *owner = g_dbus_proxy_get_name_owner(G_DBUS_PROXY(cli.manager));
+        if (owner || !name_has_owner(SYSTEMD_NAME))
                 return 0;
         cli_debug("roostd is not running: starting %s", ROOSTD_UNIT);
 

@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -111,8 +110,6 @@ static int run_management(const Command *cmd, int argc, char **argv) {
 int main(int argc, char *argv[]) {
         const Command *cmd;
         int i, r;
-
-        setlocale(LC_ALL, "");
 
         for (i = 1; i < argc && argv[i][0] == '-'; i++) {
                 const char *a = argv[i];

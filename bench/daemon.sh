@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# bench/daemon.sh: roostd's idle footprint and the cost of talking to it
+# (issue 3): idle RSS (and PSS), `roost info` end to end (process start to
+# exit, with hyperfine), a D-Bus round trip to roostd on one connection, and
+# `podman info` / `podman version` in the same run for scale.
+# Run as the test user inside the session:
+#   sudo tests/harness/as-user bench/daemon.sh [ROUNDS]
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+N=${1:-50}
+
+roost info >/dev/null
+pid=$(systemctl --user show -p MainPID --value roostd)
+sleep 1
+report "roostd idle RSS (KiB)" "$(rss_kib "$pid")"
+report "roostd idle PSS (KiB)" "$(awk '/^Pss:/ {print $2}' /proc/$pid/smaps_rollup)"
+
+info_ms=$(hyperfine_median "$N" roost info)
+report "roost info, median wall (ms, n=$N)" "$info_ms"
+busctl_ms=$(hyperfine_median "$N" busctl --user call io.roost.Roost1 /io/roost/Roost1 io.roost.Manager1 Version)
+report "busctl --user call ... Version, median wall (ms)" "$busctl_ms"
+
+# the round trip alone: one connection, many calls
+rt_us=$(python3 - "$((N * 20))" <<'PY'
+import sys, time
+from gi.repository import Gio
+n = int(sys.argv[1])
+bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+samples = []
+for _ in range(n):
+    t = time.perf_counter_ns()
+    bus.call_sync("io.roost.Roost1", "/io/roost/Roost1", "io.roost.Manager1", "Version",
+                  None, None, Gio.DBusCallFlags.NONE, 5000, None)
+    samples.append(time.perf_counter_ns() - t)
+samples.sort()
+print("%.1f" % (samples[len(samples) // 2] / 1000))
+PY
+)
+report "D-Bus round trip Version on one connection, median (us)" "$rt_us"
+
+if command -v podman >/dev/null; then
+        pinfo_ms=$(hyperfine_median 10 podman info)
+        report "podman info, median wall (ms, n=10)" "$pinfo_ms"
+        report "ratio roost info / podman info" "$(ratio "$info_ms" "$pinfo_ms")"
+fi
+report "roostd RSS after the runs (KiB)" "$(rss_kib "$pid")"
