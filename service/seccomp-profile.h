@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <stdbool.h>
+
+/* The default seccomp profile, equivalent to moby's (profiles/seccomp in
+ * moby): everything not listed fails with EPERM; a few calls are allowed only
+ * with arguments that are safe, or only when the container holds the
+ * capability that makes them safe. caps: the container's capability names
+ * ("CAP_SYS_ADMIN", ...), NULL-terminated. Adds the "seccomp" member to the
+ * OCI "linux" object being built. */
+void seccomp_profile_build(JsonBuilder *b, char *const *caps);
+
+/* Number of syscall names of the unconditional allow list (for tests). */
+size_t seccomp_profile_allowed_count(void);

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+
+#include "oci-spec.h"
+#include "seccomp-profile.h"
+
+static ContainerOptions *opts(const char *text) {
+        g_autoptr(GVariant) v = g_variant_parse(G_VARIANT_TYPE("a{sv}"), text, NULL, NULL, NULL);
+        ContainerOptions *o = NULL;
+        char *err = NULL;
+        if (container_options_parse(v, &o, &err) < 0)
+                g_error("%s", err);
+        return o;
+}
+
+static JsonObject *build(ContainerOptions *o, ImageConfig *img, SpecContext *ctx, JsonParser **parser) {
+        g_autofree char *json = NULL, *err = NULL;
+        *parser = json_parser_new();
+        if (oci_spec_build(o, img, ctx, &json, &err) < 0)
+                g_error("%s", err);
+        g_assert_true(json_parser_load_from_data(*parser, json, -1, NULL));
+        return json_node_get_object(json_parser_get_root(*parser));
+}
+
+static bool array_has(JsonArray *a, const char *s) {
+        for (guint i = 0; i < json_array_get_length(a); i++)
+                if (g_str_equal(json_array_get_string_element(a, i), s))
+                        return true;
+        return false;
+}
+
+static void test_args(void) {
+        ImageConfig img = { .entrypoint = g_strsplit("/ep x", " ", -1), .cmd = g_strsplit("c1 c2", " ", -1) };
+        g_autoptr(ContainerOptions) a = opts("{'Image': <'i'>}");
+        g_autoptr(ContainerOptions) b = opts("{'Image': <'i'>, 'Cmd': <['new']>}");
+        g_autoptr(ContainerOptions) c = opts("{'Image': <'i'>, 'Entrypoint': <['/other']>}");
+        g_autoptr(ContainerOptions) d = opts("{'Image': <'i'>, 'Entrypoint': <@as []>}");
+        g_auto(GStrv) x = NULL;
+
+        x = oci_spec_args(a, &img);
+        g_assert_cmpstr(g_strjoinv(" ", x), ==, "/ep x c1 c2");
+        g_strfreev(x);
+        x = oci_spec_args(b, &img);
+        g_assert_cmpstr(g_strjoinv(" ", x), ==, "/ep x new");
+        g_strfreev(x);
+        /* a new entrypoint drops the image's Cmd */
+        x = oci_spec_args(c, &img);
+        g_assert_cmpstr(g_strjoinv(" ", x), ==, "/other");
+        g_strfreev(x);
+        x = oci_spec_args(d, &img);
+        g_assert_null(x[0]);
+        image_config_clear(&img);
+}
+
+static void test_spec(void) {
+        ImageConfig img = { .cmd = g_strsplit("sh", " ", -1), .env = g_strsplit("PATH=/bin|A=img|B=img", "|", -1),
+                            .working_dir = g_strdup("/srv") };
+        g_autoptr(ContainerOptions) o = opts("{'Image': <'i'>, 'Env': <['A=user']>, 'Tty': <true>, 'CapAdd': <['SYS_ADMIN']>,"
+                                             " 'CapDrop': <['NET_RAW']>, 'ReadonlyRootfs': <true>, 'Binds': <['/h:/c:ro']>}");
+        SpecContext ctx = { .id = "abc", .rootfs = "/r", .hostname = "abc", .uid = 1000, .gid = 1000 };
+        g_autoptr(JsonParser) p = NULL;
+        JsonObject *root = build(o, &img, &ctx, &p), *proc, *lin;
+        JsonArray *env, *caps;
+
+        proc = json_object_get_object_member(root, "process");
+        g_assert_true(json_object_get_boolean_member(proc, "terminal"));
+        g_assert_cmpstr(json_object_get_string_member(proc, "cwd"), ==, "/srv");
+        env = json_object_get_array_member(proc, "env");
+        g_assert_true(array_has(env, "A=user"));
+        g_assert_false(array_has(env, "A=img"));
+        g_assert_true(array_has(env, "B=img"));
+        g_assert_true(array_has(env, "PATH=/bin"));
+        g_assert_true(array_has(env, "HOSTNAME=abc"));
+        g_assert_true(array_has(env, "TERM=xterm"));
+        caps = json_object_get_array_member(json_object_get_object_member(proc, "capabilities"), "bounding");
+        g_assert_true(array_has(caps, "CAP_SYS_ADMIN"));
+        g_assert_true(array_has(caps, "CAP_CHOWN"));
+        g_assert_false(array_has(caps, "CAP_NET_RAW"));
+        g_assert_cmpuint(json_array_get_length(caps), ==, 14);
+        g_assert_true(json_object_get_boolean_member(json_object_get_object_member(root, "root"), "readonly"));
+
+        lin = json_object_get_object_member(root, "linux");
+        g_assert_true(json_object_has_member(lin, "maskedPaths"));
+        g_assert_true(json_object_has_member(lin, "seccomp"));
+        /* with CAP_SYS_ADMIN, unshare is allowed and clone is not restricted */
+        g_autofree char *sec = json_to_string(json_object_get_member(lin, "seccomp"), FALSE);
+        g_assert_nonnull(strstr(sec, "\"unshare\""));
+        g_assert_null(strstr(sec, "SCMP_CMP_MASKED_EQ"));
+        image_config_clear(&img);
+}
+
+static void test_default_seccomp(void) {
+        ImageConfig img = { .cmd = g_strsplit("sh", " ", -1) };
+        g_autoptr(ContainerOptions) o = opts("{'Image': <'i'>}");
+        SpecContext ctx = { .id = "abc", .rootfs = "/r", .hostname = "abc" };
+        g_autoptr(JsonParser) p = NULL;
+        JsonObject *root = build(o, &img, &ctx, &p);
+        JsonObject *sec = json_object_get_object_member(json_object_get_object_member(root, "linux"), "seccomp");
+        g_autofree char *s = json_to_string(json_object_get_member(json_object_get_object_member(root, "linux"), "seccomp"), FALSE);
+
+        g_assert_cmpstr(json_object_get_string_member(sec, "defaultAction"), ==, "SCMP_ACT_ERRNO");
+        g_assert_null(strstr(s, "\"unshare\""));
+        g_assert_null(strstr(s, "\"mount\""));
+        g_assert_nonnull(strstr(s, "SCMP_CMP_MASKED_EQ"));
+        g_assert_nonnull(strstr(s, "\"chroot\"")); /* CAP_SYS_CHROOT is a default */
+        g_assert_nonnull(strstr(s, "\"clone3\""));
+        g_assert_cmpuint(seccomp_profile_allowed_count(), >, 300);
+        image_config_clear(&img);
+}
+
+static void test_privileged_and_init(void) {
+        ImageConfig img = { .cmd = g_strsplit("/sbin/init", " ", -1) };
+        g_autoptr(ContainerOptions) o = opts("{'Image': <'i'>, 'Privileged': <true>, 'Systemd': <'true'>}");
+        SpecContext ctx = { .id = "abc", .rootfs = "/r", .hostname = "h", .init_path = "/usr/bin/catatonit", .host_network = true };
+        g_autoptr(JsonParser) p = NULL;
+        JsonObject *root = build(o, &img, &ctx, &p), *lin;
+        JsonArray *args, *env;
+        g_autofree char *mounts = json_to_string(json_object_get_member(root, "mounts"), FALSE);
+        g_autofree char *ns = NULL;
+
+        lin = json_object_get_object_member(root, "linux");
+        g_assert_false(json_object_has_member(lin, "seccomp"));
+        g_assert_false(json_object_has_member(lin, "maskedPaths"));
+        args = json_object_get_array_member(json_object_get_object_member(root, "process"), "args");
+        g_assert_cmpstr(json_array_get_string_element(args, 0), ==, "/run/roost-init");
+        g_assert_cmpstr(json_array_get_string_element(args, 2), ==, "/sbin/init");
+        env = json_object_get_array_member(json_object_get_object_member(root, "process"), "env");
+        g_assert_true(array_has(env, "container=roost"));
+        g_assert_nonnull(strstr(mounts, "\"/run/lock\""));
+        g_assert_nonnull(strstr(mounts, "\"/var/lib/journal\""));
+        g_assert_nonnull(strstr(mounts, "\"rbind\"")); /* /sys bound, host network */
+        ns = json_to_string(json_object_get_member(lin, "namespaces"), FALSE);
+        g_assert_null(strstr(ns, "network"));
+        g_assert_cmpint(oci_spec_stop_signal(o, &img, (char *[]) { "/sbin/init", NULL }), ==, SIGRTMIN + 3);
+        image_config_clear(&img);
+}
+
+static void test_no_command(void) {
+        ImageConfig img = {};
+        g_autoptr(ContainerOptions) o = opts("{'Image': <'i'>}");
+        SpecContext ctx = { .id = "abc", .rootfs = "/r", .hostname = "h" };
+        g_autofree char *json = NULL, *err = NULL;
+
+        g_assert_cmpint(oci_spec_build(o, &img, &ctx, &json, &err), ==, -EINVAL);
+        g_assert_nonnull(strstr(err, "no command specified"));
+}
+
+int main(int argc, char *argv[]) {
+        g_test_init(&argc, &argv, NULL);
+        g_test_add_func("/oci-spec/args", test_args);
+        g_test_add_func("/oci-spec/spec", test_spec);
+        g_test_add_func("/oci-spec/default-seccomp", test_default_seccomp);
+        g_test_add_func("/oci-spec/privileged-and-init", test_privileged_and_init);
+        g_test_add_func("/oci-spec/no-command", test_no_command);
+        return g_test_run();
+}
