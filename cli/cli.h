@@ -41,6 +41,12 @@ typedef enum CommandGroup {
 typedef struct Command Command;
 typedef int (*CommandRun)(const Command *cmd, void *opts, int argc, char **argv);
 
+/* A management command's subcommand: "roost container ls" -> cmd_ps. */
+typedef struct SubCommand {
+        const char *name;
+        const Command *cmd;
+} SubCommand;
+
 struct Command {
         const char *name;
         const char *usage;      /* after "roost NAME ": "[OPTIONS] IMAGE" */
@@ -52,7 +58,8 @@ struct Command {
         int min_args, max_args; /* positional arguments; max -1: any */
         bool stop_at_positional; /* docker's "run": flags end at IMAGE */
         CommandRun run;
-        const Command *subcommands; /* management commands; NULL-name terminated */
+        void (*init)(void *opts);   /* defaults that are not zero */
+        const SubCommand *subcommands; /* management commands; NULL-name terminated */
         const char *parent;     /* "image" for "image ls" */
 };
 
@@ -92,6 +99,50 @@ void cli_print_json(JsonNode *node);
 char *cli_template_expand(const char *tmpl, JsonNode *node, char **ret_error);
 JsonNode *cli_variant_to_json(GVariant *v);
 
+/* human.c: docker's human-readable units */
+char *cli_human_duration(uint64_t seconds);
+char *cli_human_ago(uint64_t usec);
+char *cli_human_size(uint64_t bytes);
+char *cli_human_bytes_binary(uint64_t bytes);
+char *cli_rfc3339(uint64_t usec);
+uint64_t cli_now_usec(void);
+
+/* table.c: aligned columns as docker prints them */
+typedef struct CliTable CliTable;
+CliTable *cli_table_new(const char *const *headers);
+void cli_table_add(CliTable *t, const char *const *cells);
+void cli_table_print(CliTable *t, FILE *f);
+void cli_table_free(CliTable *t);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CliTable, cli_table_free)
+
+/* stream.c: the terminal <-> a container stream (shim frames). Returns the
+ * exit code from the stream's exit frame, CLI_STREAM_DETACHED when the user
+ * typed the detach keys, or -1 after printing what went wrong. */
+#define CLI_STREAM_DETACHED (-2)
+typedef struct CliStreamOptions {
+        bool tty;
+        bool send_stdin;
+        bool sig_proxy;
+        RoostContainer1 *container; /* for forwarding signals with Kill */
+} CliStreamOptions;
+int cli_stream_run(int sock, const CliStreamOptions *o);
+
+/* cmd-create.c */
+RoostContainer1 *cli_container_proxy(const char *path);
+int cli_start_and_attach(const char *path, bool attach, bool interactive, bool tty, const char *detach_keys,
+                         bool sig_proxy, bool auto_remove);
+int cli_start_error_exit(GError *error);
+/* container.c: a container's object path by name or ID (prints the error) */
+char *cli_container_path(const char *name_or_id);
+
+/* image-ensure.c: makes sure an image is there per the --pull policy
+ * (always, missing, never), pulling with progress. 0, or an exit code. */
+int cli_image_ensure(const char *ref, const char *policy, const char *platform, bool quiet);
+
 /* commands */
 extern const Command cmd_version;
+extern const Command cmd_run, cmd_create, cmd_start, cmd_stop, cmd_kill, cmd_restart, cmd_rm, cmd_ps,
+        cmd_inspect, cmd_wait, cmd_rename, cmd_container_prune, cmd_pause, cmd_unpause, cmd_top, cmd_stats,
+        cmd_update, cmd_attach, cmd_exec, cmd_logs, cmd_events, cmd_cp;
+extern const Command cmd_volume_create, cmd_volume_ls, cmd_volume_inspect, cmd_volume_rm, cmd_volume_prune;
 extern const Command cmd_info;

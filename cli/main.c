@@ -5,37 +5,52 @@
 #include "cli.h"
 #include "roost-names.h"
 
-static const Command system_subcommands[] = {
-        {
-                .name = "info",
-                .usage = "[OPTIONS]",
-                .summary = "Display system-wide information",
-                .parent = "system",
-        },
+static const SubCommand container_subcommands[] = {
+        { "attach", &cmd_attach },   { "create", &cmd_create }, { "exec", &cmd_exec },       { "inspect", &cmd_inspect },
+        { "kill", &cmd_kill },       { "logs", &cmd_logs },     { "ls", &cmd_ps },           { "list", &cmd_ps },
+        { "ps", &cmd_ps },           { "pause", &cmd_pause },   { "prune", &cmd_container_prune },
+        { "rename", &cmd_rename },   { "restart", &cmd_restart }, { "rm", &cmd_rm },         { "remove", &cmd_rm },
+        { "run", &cmd_run },         { "start", &cmd_start },   { "stats", &cmd_stats },     { "stop", &cmd_stop },
+        { "top", &cmd_top },         { "unpause", &cmd_unpause }, { "update", &cmd_update }, { "wait", &cmd_wait },
         {},
 };
 
+static const SubCommand volume_subcommands[] = {
+        { "create", &cmd_volume_create }, { "inspect", &cmd_volume_inspect }, { "ls", &cmd_volume_ls },
+        { "list", &cmd_volume_ls },       { "prune", &cmd_volume_prune },     { "rm", &cmd_volume_rm },
+        { "remove", &cmd_volume_rm },     {},
+};
+
+static const SubCommand system_subcommands[] = {
+        { "events", &cmd_events },
+        { "info", &cmd_info },
+        {},
+};
+
+static const Command cmd_container = {
+        .name = "container", .usage = "COMMAND", .summary = "Manage containers", .group = GROUP_MANAGEMENT,
+        .subcommands = container_subcommands,
+};
+static const Command cmd_volume = {
+        .name = "volume", .usage = "COMMAND", .summary = "Manage volumes", .group = GROUP_MANAGEMENT,
+        .subcommands = volume_subcommands,
+};
 static const Command cmd_system = {
-        .name = "system",
-        .usage = "COMMAND",
-        .summary = "Manage roost",
-        .group = GROUP_MANAGEMENT,
+        .name = "system", .usage = "COMMAND", .summary = "Manage roost", .group = GROUP_MANAGEMENT,
         .subcommands = system_subcommands,
 };
 
 static const Command *const commands[] = {
-        &cmd_system,
-        &cmd_info,
-        &cmd_version,
+        /* common */
+        &cmd_run, &cmd_exec, &cmd_ps,
+        /* management */
+        &cmd_container, &cmd_system, &cmd_volume,
+        /* the rest, alphabetically */
+        &cmd_attach, &cmd_create, &cmd_events, &cmd_info, &cmd_inspect, &cmd_kill, &cmd_logs, &cmd_pause,
+        &cmd_rename, &cmd_restart, &cmd_rm, &cmd_start, &cmd_stats, &cmd_stop, &cmd_top, &cmd_unpause,
+        &cmd_update, &cmd_version, &cmd_wait,
         NULL,
 };
-
-/* "roost system info" runs the same command as "roost info" */
-static const Command *subcommand_target(const Command *parent, const char *name) {
-        if (g_str_equal(parent->name, "system") && g_str_equal(name, "info"))
-                return &cmd_info;
-        return NULL;
-}
 
 static void main_help(FILE *f) {
         static const struct {
@@ -69,8 +84,8 @@ static void main_help(FILE *f) {
                    "\nTo start roost for your user: " ROOST_ENABLE_HINT "\n");
 }
 
-static const Command *find_command(const Command *const *list, const char *name) {
-        for (const Command *const *c = list; *c; c++)
+static const Command *find_command(const char *name) {
+        for (const Command *const *c = commands; *c; c++)
                 if (g_str_equal((*c)->name, name))
                         return *c;
         return NULL;
@@ -81,6 +96,8 @@ static int run_command(const Command *cmd, int argc, char **argv) {
         char **args;
         int nargs, r;
 
+        if (cmd->init)
+                cmd->init(opts);
         r = cli_parse(cmd, argc, argv, opts, &nargs, &args);
         if (r <= 0) {
                 cli_options_free(cmd, opts);
@@ -92,19 +109,15 @@ static int run_command(const Command *cmd, int argc, char **argv) {
 }
 
 static int run_management(const Command *cmd, int argc, char **argv) {
-        const Command *target;
-
         if (argc < 2 || g_str_equal(argv[1], "--help") || g_str_equal(argv[1], "-h")) {
-                cli_command_help(cmd, stdout);
+                cli_command_help(cmd, argc < 2 ? stderr : stdout);
                 return argc < 2 ? EXIT_ROOST_ERROR : 0;
         }
-        target = subcommand_target(cmd, argv[1]);
-        if (!target) {
-                fprintf(stderr, "roost: '%s %s' is not a roost command.\nSee 'roost %s --help'.\n",
-                        cmd->name, argv[1], cmd->name);
-                return EXIT_ROOST_ERROR;
-        }
-        return run_command(target, argc - 1, argv + 1);
+        for (const SubCommand *s = cmd->subcommands; s->name; s++)
+                if (g_str_equal(s->name, argv[1]))
+                        return run_command(s->cmd, argc - 1, argv + 1);
+        fprintf(stderr, "roost: '%s %s' is not a roost command.\nSee 'roost %s --help'.\n", cmd->name, argv[1], cmd->name);
+        return EXIT_ROOST_ERROR;
 }
 
 int main(int argc, char *argv[]) {
@@ -131,14 +144,14 @@ int main(int argc, char *argv[]) {
                 return EXIT_ROOST_ERROR;
         }
         if (g_str_equal(argv[i], "help")) {
-                if (i + 1 < argc && (cmd = find_command(commands, argv[i + 1]))) {
+                if (i + 1 < argc && (cmd = find_command(argv[i + 1]))) {
                         cli_command_help(cmd, stdout);
                         return 0;
                 }
                 main_help(stdout);
                 return 0;
         }
-        cmd = find_command(commands, argv[i]);
+        cmd = find_command(argv[i]);
         if (!cmd) {
                 fprintf(stderr, "roost: '%s' is not a roost command.\nSee 'roost --help'.\n", argv[i]);
                 return EXIT_ROOST_ERROR;

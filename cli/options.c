@@ -178,8 +178,8 @@ void cli_command_help(const Command *cmd, FILE *f) {
 
         if (cmd->subcommands) {
                 fprintf(f, "\nCommands:\n");
-                for (const Command *s = cmd->subcommands; s->name; s++)
-                        fprintf(f, "  %-10s  %s\n", s->name, s->summary);
+                for (const SubCommand *s = cmd->subcommands; s->name; s++)
+                        fprintf(f, "  %-10s  %s\n", s->name, s->cmd->summary);
         }
 
         for (const CliOption *o = cmd->options; o && o->long_name; o++) {

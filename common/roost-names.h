@@ -30,6 +30,10 @@
 #define ROOST_ERROR_REGISTRY ROOST_ERROR_PREFIX "Registry"
 #define ROOST_ERROR_TIMEOUT ROOST_ERROR_PREFIX "Timeout"
 #define ROOST_ERROR_FAILED ROOST_ERROR_PREFIX "Failed"
+#define ROOST_ERROR_NOT_RUNNING ROOST_ERROR_PREFIX "NotRunning"
+#define ROOST_ERROR_COMMAND_NOT_FOUND ROOST_ERROR_PREFIX "CommandNotFound" /* docker's exit 127 */
+#define ROOST_ERROR_CANNOT_INVOKE ROOST_ERROR_PREFIX "CannotInvoke"       /* docker's exit 126 */
+#define ROOST_ERROR_NO_SUCH_VOLUME ROOST_ERROR_PREFIX "NoSuchVolume"
 
 /* Upper bounds on what callers may send (bytes). */
 #define ROOST_NAME_MAX 128      /* container, volume and network names */
@@ -47,6 +51,9 @@
 
 #define ROOSTD_UNIT "roostd.service"
 #define ROOST_SLICE "roost.slice"
-#define ROOST_HOLDER_SCOPE "roost-holder.scope"
+#define ROOST_SCOPE_PREFIX "roost-"     /* roost-<id>.scope */
+#define ROOST_CONTAINERS_DIR "containers" /* under the runtime and data dirs */
+#define ROOST_VOLUMES_DIR "volumes"       /* under the data dir */
+#define ROOST_CONTAINER_LOG "ctr.log"
 
 #define ROOST_ENABLE_HINT "systemctl --user enable --now roostd"

@@ -68,3 +68,27 @@ int bus_check_string(const char *what, const char *s, size_t max, sd_bus_error *
                                                  "The %s \"%.64s\" contains a control character.", what, s);
         return 0;
 }
+
+int bus_message_read_labels(sd_bus_message *m, GVariant **ret) {
+        GVariantBuilder b;
+        const char *k, *v;
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'a', "{ss}");
+        if (r < 0)
+                return r;
+        g_variant_builder_init(&b, G_VARIANT_TYPE("a{ss}"));
+        while ((r = sd_bus_message_read(m, "{ss}", &k, &v)) > 0)
+                g_variant_builder_add(&b, "{ss}", k, v);
+        if (r < 0) {
+                g_variant_builder_clear(&b);
+                return r;
+        }
+        r = sd_bus_message_exit_container(m);
+        if (r < 0) {
+                g_variant_builder_clear(&b);
+                return r;
+        }
+        *ret = g_variant_ref_sink(g_variant_builder_end(&b));
+        return 0;
+}

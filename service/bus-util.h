@@ -22,6 +22,10 @@ int bus_property_get_bool(sd_bus *bus, const char *path, const char *interface, 
 int bus_property_get_strv(sd_bus *bus, const char *path, const char *interface, const char *property,
                           sd_bus_message *reply, void *userdata, sd_bus_error *error);
 
+/* Reads an a{ss} argument into a GVariant. */
+#include <glib.h>
+int bus_message_read_labels(sd_bus_message *m, GVariant **ret);
+
 /* Checks a string argument: at most max bytes, no control characters.
  * Sets error (InvalidArgument naming what) and returns -EINVAL on failure. */
 int bus_check_string(const char *what, const char *s, size_t max, sd_bus_error *error);

@@ -9,6 +9,8 @@
 #include "holder.h"
 #include "state-db.h"
 
+#include <glib.h>
+
 /* roostd's state: one per process, passed as userdata to every handler. */
 typedef struct Daemon {
         sd_event *event;
@@ -18,6 +20,11 @@ typedef struct Daemon {
         Holder *holder;
         sd_event_source *holder_child;
         Facts facts;
+
+        GHashTable *containers;      /* id -> Container* (owned) */
+        GHashTable *container_names; /* name -> Container* */
+        sd_bus_slot *job_removed_slot;
+        GPtrArray *pending_jobs;     /* PendingJob* (scope.c) */
 
         char *user;
         uid_t uid;

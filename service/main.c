@@ -10,6 +10,8 @@
 #include "build-config.h"
 #include "daemon.h"
 #include "log.h"
+#include "container.h"
+#include "container-run.h"
 #include "manager.h"
 #include "ns-util.h"
 #include "paths.h"
@@ -74,6 +76,10 @@ static int parse_argv(int argc, char *argv[]) {
 }
 
 static void daemon_done(Daemon *d) {
+        containers_free(d);
+        if (d->pending_jobs)
+                g_ptr_array_free(d->pending_jobs, TRUE);
+        sd_bus_slot_unref(d->job_removed_slot);
         sd_event_source_unref(d->holder_child);
         holder_free(d->holder);
         state_db_close(d->db);
@@ -280,7 +286,16 @@ static int run(int argc, char *argv[]) {
         if (r < 0)
                 return r;
 
+        r = scope_watch_jobs(&d);
+        if (r < 0)
+                return r;
+        r = containers_load(&d);
+        if (r < 0)
+                return r;
         r = manager_register(&d);
+        if (r < 0)
+                return r;
+        r = containers_register(&d);
         if (r < 0)
                 return r;
         r = sd_bus_request_name(d.bus, ROOST_BUS_NAME, 0);
@@ -300,6 +315,7 @@ static int run(int argc, char *argv[]) {
                  isempty(d.facts.runtime_version) ? "(not found)" : d.facts.runtime_version, d.facts.cgroup_version);
         (void) sd_notifyf(false, "READY=1\nSTATUS=Ready: holder PID %d, storage %s", (int) d.holder->pid,
                           d.facts.storage_driver);
+        containers_run_autostart(&d);
 
         r = sd_event_loop(d.event);
         if (r < 0)

@@ -2,6 +2,8 @@
 #include <glib.h>
 
 #include "bus-util.h"
+#include "container.h"
+#include "volume.h"
 #include "log.h"
 #include "manager.h"
 #include "roost-names.h"
@@ -101,8 +103,8 @@ static int method_info(sd_bus_message *m, void *userdata, sd_bus_error *error) {
             (r = bus_dict_append_str(reply, "KernelVersion", d->facts.kernel_version)) < 0 ||
             (r = bus_dict_append_str(reply, "Os", d->facts.os)) < 0 ||
             (r = bus_dict_append_str(reply, "Arch", d->facts.arch)) < 0 ||
-            (r = bus_dict_append_u32(reply, "Containers", 0)) < 0 ||
-            (r = bus_dict_append_u32(reply, "ContainersRunning", 0)) < 0 ||
+            (r = bus_dict_append_u32(reply, "Containers", containers_count(d, false))) < 0 ||
+            (r = bus_dict_append_u32(reply, "ContainersRunning", containers_count(d, true))) < 0 ||
             (r = bus_dict_append_u32(reply, "Images", 0)) < 0)
                 return r;
         r = sd_bus_message_open_container(reply, 'e', "sv");
@@ -135,19 +137,6 @@ static int method_info(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         return sd_bus_send(NULL, reply, NULL);
 }
 
-static int method_get_container(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        const char *name;
-        int r;
-
-        r = sd_bus_message_read(m, "s", &name);
-        if (r < 0)
-                return r;
-        r = bus_check_string("container name or ID", name, ROOST_NAME_MAX, error);
-        if (r < 0)
-                return r;
-        return sd_bus_error_setf(error, ROOST_ERROR_NO_SUCH_CONTAINER, "No such container: %s", name);
-}
-
 static int method_get_image(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         const char *ref;
         int r;
@@ -171,6 +160,23 @@ static const sd_bus_vtable manager_vtable[] = {
                                 method_get_container, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("GetImage", SD_BUS_ARGS("s", reference), SD_BUS_RESULT("o", path),
                                 method_get_image, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("CreateContainer", SD_BUS_ARGS("a{sv}", options), SD_BUS_RESULT("o", path),
+                                method_create_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ListContainers", SD_BUS_ARGS("b", all), SD_BUS_RESULT("aa{sv}", containers),
+                                method_list_containers, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("PruneContainers", SD_BUS_NO_ARGS, SD_BUS_RESULT("as", removed),
+                                method_prune_containers, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("CreateVolume", SD_BUS_ARGS("s", name, "a{ss}", labels), SD_BUS_RESULT("a{sv}", volume),
+                                method_create_volume, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ListVolumes", SD_BUS_NO_ARGS, SD_BUS_RESULT("aa{sv}", volumes),
+                                method_list_volumes, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("InspectVolume", SD_BUS_ARGS("s", name), SD_BUS_RESULT("a{sv}", volume),
+                                method_inspect_volume, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("RemoveVolume", SD_BUS_ARGS("s", name, "b", force), SD_BUS_NO_RESULT,
+                                method_remove_volume, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("PruneVolumes", SD_BUS_NO_ARGS, SD_BUS_RESULT("as", removed),
+                                method_prune_volumes, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_SIGNAL_WITH_ARGS("Event", SD_BUS_ARGS("s", type, "s", action, "s", id, "a{ss}", attributes, "t", time), 0),
         SD_BUS_PROPERTY("ServerVersion", "s", get_const_string, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("ApiVersion", "s", get_const_string, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Runtime", "s", bus_property_get_string, offsetof(Daemon, facts.runtime), SD_BUS_VTABLE_PROPERTY_CONST),

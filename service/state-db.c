@@ -27,9 +27,15 @@ static const char *const migrations[] = {
         "  finished_at INTEGER NOT NULL DEFAULT 0,"
         "  exit_code INTEGER NOT NULL DEFAULT 0,"
         "  pid INTEGER NOT NULL DEFAULT 0,"
-        "  restart_count INTEGER NOT NULL DEFAULT 0"
+        "  restart_count INTEGER NOT NULL DEFAULT 0,"
+        "  stopped_by_user INTEGER NOT NULL DEFAULT 0" /* for unless-stopped and on-failure */
         ");"
-        "CREATE INDEX containers_image ON containers(image_id);",
+        "CREATE INDEX containers_image ON containers(image_id);"
+        "CREATE TABLE volumes ("
+        "  name TEXT PRIMARY KEY NOT NULL,"
+        "  created_at INTEGER NOT NULL,"
+        "  labels TEXT NOT NULL DEFAULT ''"      /* GVariant text of a{ss} */
+        ");",
 };
 
 unsigned state_db_schema_latest(void) {

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "roost-names.h"
+
+/* roost events: the Manager1.Event signal, as docker prints events. */
+
+typedef struct EventsOpts {
+        char *format;
+        char **filter;
+} EventsOpts;
+
+static const CliOption events_options[] = {
+        { 'f', "filter", OPT_STRV, offsetof(EventsOpts, filter), "filter", "Filter output based on conditions provided (type, event, container, image)", NULL },
+        { 0, "format", OPT_STRING, offsetof(EventsOpts, format), "string", "Format the output: json, or a template like '{{.Action}}'", NULL },
+        {},
+};
+
+typedef struct EventsCtx {
+        EventsOpts *opts;
+        OutputFormat fmt;
+} EventsCtx;
+
+static bool event_matches(char **filters, const char *type, const char *action, const char *id, GVariant *attrs) {
+        for (char **f = filters; f && *f; f++) {
+                const char *eq = strchr(*f, '=');
+                g_autofree char *k = eq ? g_strndup(*f, (gsize) (eq - *f)) : g_strdup(*f);
+                const char *v = eq ? eq + 1 : "", *name = "", *image = "";
+                g_variant_lookup(attrs, "name", "&s", &name);
+                g_variant_lookup(attrs, "image", "&s", &image);
+                if (g_str_equal(k, "type") && !g_str_equal(type, v))
+                        return false;
+                if (g_str_equal(k, "event") && !g_str_equal(action, v))
+                        return false;
+                if (g_str_equal(k, "container") && !g_str_equal(name, v) && !g_str_has_prefix(id, v))
+                        return false;
+                if (g_str_equal(k, "image") && !g_str_equal(image, v))
+                        return false;
+        }
+        return true;
+}
+
+static void on_event(GDBusConnection *conn, const char *sender, const char *path, const char *iface, const char *signal,
+                     GVariant *params, gpointer userdata) {
+        EventsCtx *ctx = userdata;
+        const char *type, *action, *id;
+        g_autoptr(GVariant) attrs = NULL;
+        guint64 t;
+        g_autoptr(JsonBuilder) b = json_builder_new();
+        g_autoptr(JsonNode) root = NULL;
+        GVariantIter it;
+        const char *k, *v;
+
+        g_variant_get(params, "(&s&s&s@a{ss}t)", &type, &action, &id, &attrs, &t);
+        if (!event_matches(ctx->opts->filter, type, action, id, attrs))
+                return;
+
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "Type");
+        json_builder_add_string_value(b, type);
+        json_builder_set_member_name(b, "Action");
+        json_builder_add_string_value(b, action);
+        json_builder_set_member_name(b, "Actor");
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "ID");
+        json_builder_add_string_value(b, id);
+        json_builder_set_member_name(b, "Attributes");
+        json_builder_begin_object(b);
+        g_variant_iter_init(&it, attrs);
+        while (g_variant_iter_next(&it, "{&s&s}", &k, &v)) {
+                json_builder_set_member_name(b, k);
+                json_builder_add_string_value(b, v);
+        }
+        json_builder_end_object(b);
+        json_builder_end_object(b);
+        json_builder_set_member_name(b, "scope");
+        json_builder_add_string_value(b, "local");
+        json_builder_set_member_name(b, "time");
+        json_builder_add_int_value(b, (gint64) (t / 1000000000));
+        json_builder_set_member_name(b, "timeNano");
+        json_builder_add_int_value(b, (gint64) t);
+        json_builder_end_object(b);
+        root = json_builder_get_root(b);
+
+        if (ctx->fmt == FORMAT_JSON) {
+                g_autofree char *s = json_to_string(root, FALSE);
+                printf("%s\n", s);
+        } else if (ctx->fmt == FORMAT_TEMPLATE) {
+                g_autofree char *err = NULL, *s = cli_template_expand(ctx->opts->format, root, &err);
+                printf("%s\n", s ? s : err);
+        } else {
+                /* 2024-01-01T00:00:00.000000000Z container start ID (image=..., name=...) */
+                g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc((gint64) (t / 1000000000));
+                g_autofree char *ts = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
+                g_autoptr(GString) a = g_string_new(NULL);
+                g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
+                g_variant_iter_init(&it, attrs);
+                while (g_variant_iter_next(&it, "{&s&s}", &k, &v))
+                        g_ptr_array_add(keys, g_strdup_printf("%s=%s", k, v));
+                g_ptr_array_sort(keys, (GCompareFunc) g_strcmp0);
+                for (guint i = 0; i < keys->len; i++)
+                        g_string_append_printf(a, "%s%s", i ? ", " : "", (char *) keys->pdata[i]);
+                printf("%s.%09" G_GUINT64_FORMAT "Z %s %s %s (%s)\n", ts, t % 1000000000, type, action, id, a->str);
+        }
+        fflush(stdout);
+}
+
+static int run_events(const Command *cmd, void *o, int argc, char **argv) {
+        EventsCtx ctx = { .opts = o };
+        g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
+
+        if (cli_format_parse(ctx.opts->format, &ctx.fmt) < 0)
+                return EXIT_ROOST_ERROR;
+        if (cli_connect() < 0)
+                return EXIT_ROOST_ERROR;
+        g_dbus_connection_signal_subscribe(cli.bus, ROOST_BUS_NAME, ROOST_MANAGER_IFACE, "Event", ROOST_MANAGER_PATH, NULL,
+                                           G_DBUS_SIGNAL_FLAGS_NONE, on_event, &ctx, NULL);
+        /* make sure roostd runs, so there is someone to send events */
+        {
+                g_autoptr(GVariant) v = NULL;
+                g_autoptr(GError) error = NULL;
+                if (!roost_manager1_call_version_sync(cli.manager, &v, NULL, &error))
+                        return cli_fail_gerror(error, NULL);
+        }
+        g_main_loop_run(loop);
+        return 0;
+}
+
+const Command cmd_events = {
+        .name = "events", .usage = "[OPTIONS]", .summary = "Get real time events from the server",
+        .aliases = "roost system events, roost events", .group = GROUP_OTHER, .options = events_options,
+        .opts_size = sizeof(EventsOpts), .max_args = 0, .run = run_events,
+};

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+bool cli_confirm(const char *warning);
+
+static JsonNode *volume_json(GVariant *v) {
+        return cli_variant_to_json(v);
+}
+
+typedef struct VolumeOpts {
+        char **label;
+        bool force, quiet;
+        char *format;
+} VolumeOpts;
+
+static const CliOption create_options[] = {
+        { 0, "label", OPT_STRV, offsetof(VolumeOpts, label), "list", "Set metadata for a volume", NULL },
+        {},
+};
+
+static int run_create(const Command *cmd, void *o, int argc, char **argv) {
+        VolumeOpts *opts = o;
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GVariant) vol = NULL;
+        GVariantBuilder lb;
+        const char *name = argc > 0 ? argv[0] : "";
+        const char *out = NULL;
+
+        g_variant_builder_init(&lb, G_VARIANT_TYPE("a{ss}"));
+        for (char **l = opts->label; l && *l; l++) {
+                const char *eq = strchr(*l, '=');
+                g_autofree char *k = eq ? g_strndup(*l, (gsize) (eq - *l)) : g_strdup(*l);
+                g_variant_builder_add(&lb, "{ss}", k, eq ? eq + 1 : "");
+        }
+        if (cli_connect() < 0) {
+                g_variant_builder_clear(&lb);
+                return EXIT_ROOST_ERROR;
+        }
+        if (!roost_manager1_call_create_volume_sync(cli.manager, name, g_variant_builder_end(&lb), &vol, NULL, &error))
+                return cli_fail_gerror(error, NULL);
+        g_variant_lookup(vol, "Name", "&s", &out);
+        printf("%s\n", out ? out : name);
+        return 0;
+}
+
+const Command cmd_volume_create = {
+        .name = "create", .parent = "volume", .usage = "[OPTIONS] [VOLUME]", .summary = "Create a volume",
+        .options = create_options, .opts_size = sizeof(VolumeOpts), .max_args = 1, .run = run_create,
+};
+
+static const CliOption ls_options[] = {
+        { 0, "format", OPT_STRING, offsetof(VolumeOpts, format), "string", "Format output: table, json, or a template", NULL },
+        { 'q', "quiet", OPT_BOOL, offsetof(VolumeOpts, quiet), NULL, "Only display volume names", NULL },
+        {},
+};
+
+static int run_ls(const Command *cmd, void *o, int argc, char **argv) {
+        VolumeOpts *opts = o;
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GVariant) list = NULL;
+        g_autoptr(CliTable) t = NULL;
+        OutputFormat fmt;
+        GVariantIter it;
+        GVariant *v;
+
+        if (cli_format_parse(opts->format, &fmt) < 0 || cli_connect() < 0)
+                return EXIT_ROOST_ERROR;
+        if (!roost_manager1_call_list_volumes_sync(cli.manager, &list, NULL, &error))
+                return cli_fail_gerror(error, NULL);
+        if (fmt == FORMAT_TABLE && !opts->quiet)
+                t = cli_table_new((const char *const[]) { "DRIVER", "VOLUME NAME", NULL });
+        g_variant_iter_init(&it, list);
+        while ((v = g_variant_iter_next_value(&it))) {
+                g_autoptr(GVariant) d = v;
+                const char *name = "";
+                g_variant_lookup(d, "Name", "&s", &name);
+                if (opts->quiet)
+                        printf("%s\n", name);
+                else if (fmt == FORMAT_TABLE)
+                        cli_table_add(t, (const char *const[]) { "local", name, NULL });
+                else {
+                        g_autoptr(JsonNode) n = volume_json(d);
+                        if (fmt == FORMAT_JSON) {
+                                g_autofree char *s = json_to_string(n, FALSE);
+                                printf("%s\n", s);
+                        } else {
+                                g_autofree char *err = NULL, *s = cli_template_expand(opts->format, n, &err);
+                                if (!s)
+                                        return cli_fail("%s", err);
+                                printf("%s\n", s);
+                        }
+                }
+        }
+        if (t)
+                cli_table_print(t, stdout);
+        return 0;
+}
+
+const Command cmd_volume_ls = {
+        .name = "ls", .parent = "volume", .usage = "[OPTIONS]", .summary = "List volumes", .aliases = "roost volume ls, roost volume list",
+        .options = ls_options, .opts_size = sizeof(VolumeOpts), .max_args = 0, .run = run_ls,
+};
+
+static const CliOption inspect_options[] = {
+        { 'f', "format", OPT_STRING, offsetof(VolumeOpts, format), "string", "Format output using a template", NULL },
+        {},
+};
+
+static int run_inspect(const Command *cmd, void *o, int argc, char **argv) {
+        VolumeOpts *opts = o;
+        g_autoptr(JsonArray) out = json_array_new();
+        int ret = 0;
+
+        if (cli_connect() < 0)
+                return EXIT_ROOST_ERROR;
+        for (int i = 0; i < argc; i++) {
+                g_autoptr(GError) error = NULL;
+                g_autoptr(GVariant) v = NULL;
+                if (!roost_manager1_call_inspect_volume_sync(cli.manager, argv[i], &v, NULL, &error)) {
+                        cli_fail_gerror(error, NULL);
+                        ret = EXIT_ROOST_ERROR;
+                        continue;
+                }
+                json_array_add_element(out, volume_json(v));
+        }
+        if (opts->format) {
+                for (guint i = 0; i < json_array_get_length(out); i++) {
+                        g_autofree char *err = NULL, *s = cli_template_expand(opts->format, json_array_get_element(out, i), &err);
+                        if (!s)
+                                return cli_fail("%s", err);
+                        printf("%s\n", s);
+                }
+        } else {
+                g_autoptr(JsonNode) root = json_node_new(JSON_NODE_ARRAY);
+                json_node_set_array(root, out);
+                cli_print_json(root);
+        }
+        return ret;
+}
+
+const Command cmd_volume_inspect = {
+        .name = "inspect", .parent = "volume", .usage = "[OPTIONS] VOLUME [VOLUME...]", .summary = "Display detailed information on one or more volumes",
+        .options = inspect_options, .opts_size = sizeof(VolumeOpts), .min_args = 1, .max_args = -1, .run = run_inspect,
+};
+
+static const CliOption rm_options[] = {
+        { 'f', "force", OPT_BOOL, offsetof(VolumeOpts, force), NULL, "Force the removal of one or more volumes", NULL },
+        {},
+};
+
+static int run_rm(const Command *cmd, void *o, int argc, char **argv) {
+        VolumeOpts *opts = o;
+        int ret = 0;
+
+        if (cli_connect() < 0)
+                return EXIT_ROOST_ERROR;
+        for (int i = 0; i < argc; i++) {
+                g_autoptr(GError) error = NULL;
+                if (!roost_manager1_call_remove_volume_sync(cli.manager, argv[i], opts->force, NULL, &error)) {
+                        cli_fail_gerror(error, NULL);
+                        ret = EXIT_ROOST_ERROR;
+                } else
+                        printf("%s\n", argv[i]);
+        }
+        return ret;
+}
+
+const Command cmd_volume_rm = {
+        .name = "rm", .parent = "volume", .usage = "[OPTIONS] VOLUME [VOLUME...]", .summary = "Remove one or more volumes",
+        .aliases = "roost volume rm, roost volume remove", .options = rm_options, .opts_size = sizeof(VolumeOpts),
+        .min_args = 1, .max_args = -1, .run = run_rm,
+};
+
+static const CliOption prune_options[] = {
+        { 'f', "force", OPT_BOOL, offsetof(VolumeOpts, force), NULL, "Do not prompt for confirmation", NULL },
+        {},
+};
+
+static int run_prune(const Command *cmd, void *o, int argc, char **argv) {
+        VolumeOpts *opts = o;
+        g_autoptr(GError) error = NULL;
+        g_auto(GStrv) removed = NULL;
+
+        if (!opts->force && !cli_confirm("WARNING! This will remove all local volumes not used by at least one container."))
+                return 0;
+        if (cli_connect() < 0)
+                return EXIT_ROOST_ERROR;
+        if (!roost_manager1_call_prune_volumes_sync(cli.manager, &removed, NULL, &error))
+                return cli_fail_gerror(error, NULL);
+        if (removed && removed[0]) {
+                printf("Deleted Volumes:\n");
+                for (char **r = removed; *r; r++)
+                        printf("%s\n", *r);
+                printf("\n");
+        }
+        printf("Total reclaimed space: 0B\n");
+        return 0;
+}
+
+const Command cmd_volume_prune = {
+        .name = "prune", .parent = "volume", .usage = "[OPTIONS]", .summary = "Remove unused local volumes",
+        .options = prune_options, .opts_size = sizeof(VolumeOpts), .max_args = 0, .run = run_prune,
+};
