@@ -92,6 +92,22 @@ void cli_print_json(JsonNode *node);
 char *cli_template_expand(const char *tmpl, JsonNode *node, char **ret_error);
 JsonNode *cli_variant_to_json(GVariant *v);
 
+/* cmd-image.c: docker's size and age formats */
+char *cli_human_size(guint64 bytes);
+char *cli_human_since(gint64 when);
+
 /* commands */
 extern const Command cmd_version;
 extern const Command cmd_info;
+extern const Command cmd_pull;
+extern const Command cmd_images;
+extern const Command cmd_image;
+extern const Command cmd_rmi;
+extern const Command cmd_tag;
+extern const Command cmd_save;
+extern const Command cmd_load;
+extern const Command cmd_import;
+extern const Command cmd_login;
+extern const Command cmd_logout;
+/* "roost image ls" and the like: the command it runs, or NULL */
+const Command *image_subcommand(const char *name);

@@ -25,8 +25,18 @@ static const Command cmd_system = {
 };
 
 static const Command *const commands[] = {
+        &cmd_pull,
+        &cmd_images,
+        &cmd_login,
+        &cmd_logout,
+        &cmd_image,
         &cmd_system,
+        &cmd_import,
         &cmd_info,
+        &cmd_load,
+        &cmd_rmi,
+        &cmd_save,
+        &cmd_tag,
         &cmd_version,
         NULL,
 };
@@ -35,6 +45,8 @@ static const Command *const commands[] = {
 static const Command *subcommand_target(const Command *parent, const char *name) {
         if (g_str_equal(parent->name, "system") && g_str_equal(name, "info"))
                 return &cmd_info;
+        if (g_str_equal(parent->name, "image"))
+                return image_subcommand(name);
         return NULL;
 }
 

@@ -29,6 +29,7 @@
 #define ROOST_ERROR_LIMIT ROOST_ERROR_PREFIX "Limit"
 #define ROOST_ERROR_REGISTRY ROOST_ERROR_PREFIX "Registry"
 #define ROOST_ERROR_TIMEOUT ROOST_ERROR_PREFIX "Timeout"
+#define ROOST_ERROR_INVALID_IMAGE ROOST_ERROR_PREFIX "InvalidImage" /* corrupt, malformed or hostile content */
 #define ROOST_ERROR_FAILED ROOST_ERROR_PREFIX "Failed"
 
 /* Upper bounds on what callers may send (bytes). */
@@ -48,5 +49,8 @@
 #define ROOSTD_UNIT "roostd.service"
 #define ROOST_SLICE "roost.slice"
 #define ROOST_HOLDER_SCOPE "roost-holder.scope"
+
+/* Image verifier plugins (as containerd's), below $XDG_CONFIG_HOME/roost and <sysconfdir>/roost */
+#define ROOST_IMAGE_VERIFIERS_DIR "image-verifiers"
 
 #define ROOST_ENABLE_HINT "systemctl --user enable --now roostd"

@@ -9,6 +9,8 @@
 #include "holder.h"
 #include "state-db.h"
 
+typedef struct ImageService ImageService;
+
 /* roostd's state: one per process, passed as userdata to every handler. */
 typedef struct Daemon {
         sd_event *event;
@@ -18,6 +20,7 @@ typedef struct Daemon {
         Holder *holder;
         sd_event_source *holder_child;
         Facts facts;
+        ImageService *images; /* images.c */
 
         char *user;
         uid_t uid;

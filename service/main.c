@@ -10,6 +10,7 @@
 #include "build-config.h"
 #include "daemon.h"
 #include "log.h"
+#include "images.h"
 #include "manager.h"
 #include "ns-util.h"
 #include "paths.h"
@@ -74,6 +75,7 @@ static int parse_argv(int argc, char *argv[]) {
 }
 
 static void daemon_done(Daemon *d) {
+        images_done(d);
         sd_event_source_unref(d->holder_child);
         holder_free(d->holder);
         state_db_close(d->db);
@@ -277,6 +279,10 @@ static int run(int argc, char *argv[]) {
         if (r < 0)
                 return r;
         r = facts_gather(&d.facts, d.config, d.holder->overlay, d.facts.systemd_scopes);
+        if (r < 0)
+                return r;
+
+        r = images_init(&d);
         if (r < 0)
                 return r;
 
