@@ -91,6 +91,9 @@ void cli_print_json(JsonNode *node);
  * template. */
 char *cli_template_expand(const char *tmpl, JsonNode *node, char **ret_error);
 JsonNode *cli_variant_to_json(GVariant *v);
+/* Prints rows (GStrv each, the first the header) in aligned columns, as
+ * docker's tabwriter does. */
+void cli_table_print(GPtrArray *rows);
 
 /* cmd-image.c: docker's size and age formats */
 char *cli_human_size(guint64 bytes);

@@ -82,8 +82,8 @@ static void image_hint(const char *error_name, const char *what) {
         else if (g_str_equal(error_name, ROOST_ERROR_INVALID_IMAGE))
                 cli_hint("the image's content is damaged or unsafe; nothing of it was kept. Ask its publisher, or use another tag");
         else if (g_str_equal(error_name, ROOST_ERROR_REGISTRY))
-                cli_hint("check that the registry is reachable; plain-HTTP registries need Insecure=yes in their "
-                         "[Registry HOST] section of roost.conf (loopback ones do not)");
+                cli_hint("the registry failed to serve it; try again later. Is the address right? (a registry without "
+                         "TLS needs Insecure=yes in its [Registry HOST] section of roost.conf; loopback ones do not)");
         else if (g_str_equal(error_name, ROOST_ERROR_IN_USE))
                 cli_hint("remove the containers first (roost rm), or use -f");
 }
@@ -513,21 +513,24 @@ static int run_images(const Command *cmd, void *o, int argc, char **argv) {
                 }
                 return 0;
         }
-        if (opts->digests)
-                printf("%-40s %-10s %-71s %-*s %-16s %s\n", "REPOSITORY", "TAG", "DIGEST", opts->no_trunc ? 71 : 12,
-                       "IMAGE ID", "CREATED", "SIZE");
-        else
-                printf("%-40s %-10s %-*s %-16s %s\n", "REPOSITORY", "TAG", opts->no_trunc ? 71 : 12, "IMAGE ID",
-                       "CREATED", "SIZE");
-        for (guint i = 0; i < rows->len; i++) {
-                ImageRow *r = rows->pdata[i];
-                const char *id = opts->no_trunc ? r->id : short_digest(r->id, false);
+        {
+                g_autoptr(GPtrArray) table = g_ptr_array_new_with_free_func((GDestroyNotify) g_strfreev);
                 if (opts->digests)
-                        printf("%-40s %-10s %-71s %-*s %-16s %s\n", r->repository, r->tag, r->digest,
-                               opts->no_trunc ? 71 : 12, id, r->created_since, r->size);
+                        g_ptr_array_add(table, g_strsplit("REPOSITORY|TAG|DIGEST|IMAGE ID|CREATED|SIZE", "|", -1));
                 else
-                        printf("%-40s %-10s %-*s %-16s %s\n", r->repository, r->tag, opts->no_trunc ? 71 : 12, id,
-                               r->created_since, r->size);
+                        g_ptr_array_add(table, g_strsplit("REPOSITORY|TAG|IMAGE ID|CREATED|SIZE", "|", -1));
+                for (guint i = 0; i < rows->len; i++) {
+                        ImageRow *r = rows->pdata[i];
+                        const char *id = opts->no_trunc ? r->id : short_digest(r->id, false);
+                        GStrvBuilder *sb = g_strv_builder_new();
+                        g_strv_builder_add_many(sb, r->repository, r->tag, NULL);
+                        if (opts->digests)
+                                g_strv_builder_add(sb, r->digest);
+                        g_strv_builder_add_many(sb, id, r->created_since, r->size, NULL);
+                        g_ptr_array_add(table, g_strv_builder_end(sb));
+                        g_strv_builder_unref(sb);
+                }
+                cli_table_print(table);
         }
         return 0;
 }

@@ -425,7 +425,7 @@ int method_list_images(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                     (r = bus_dict_append_strv(reply, "RepoDigests", digests)) < 0 ||
                     (r = sd_bus_message_append(reply, "{sv}", "Created", "x", list[i]->created)) < 0 ||
                     (r = bus_dict_append_u64(reply, "Size", list[i]->size)) < 0 ||
-                    (r = bus_dict_append_str(reply, "Digest", list[i]->index_digest ?: list[i]->manifest_digest)) < 0 ||
+                    (r = bus_dict_append_str(reply, "Digest", list[i]->repo_digests[0] ? list[i]->index_digest ?: list[i]->manifest_digest : "")) < 0 ||
                     (r = bus_dict_append_u32(reply, "Containers", users_count(d, list[i]->id))) < 0 ||
                     (r = bus_dict_append_bool(reply, "Dangling", !list[i]->repo_tags[0])) < 0 ||
                     (r = sd_bus_message_close_container(reply)) < 0)

@@ -675,9 +675,7 @@ static void layer_on_blob_done(void *userdata, const char *digest, int r, const 
                 t->current = t->size;
                 layer_progress(t, t->streaming && !t->unpack_done ? "Extracting" : "Download complete");
         }
-        if (t->streaming)
-                layer_try_complete(t);
-        else if (r < 0)
+        if (t->streaming || t->existed || r < 0)
                 layer_try_complete(t);
         else
                 layer_maybe_unpack(t);

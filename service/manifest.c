@@ -28,6 +28,7 @@ void descriptor_done(Descriptor *d) {
         free(d->media_type);
         free(d->digest);
         free(d->ref_name);
+        free(d->image_name);
         platform_done(&d->platform);
         *d = (Descriptor) {};
 }
@@ -94,7 +95,10 @@ static int parse_descriptor(JsonNode *node, Descriptor *d, const char *what, cha
         }
         n = json_object_get_member(o, "annotations");
         if (n && JSON_NODE_HOLDS_OBJECT(n))
+        {
                 d->ref_name = dup_member(json_node_get_object(n), OCI_ANNOTATION_REF_NAME);
+                d->image_name = dup_member(json_node_get_object(n), CONTAINERD_ANNOTATION_IMAGE_NAME);
+        }
         return 0;
 }
 

@@ -24,6 +24,7 @@ typedef struct Descriptor {
         uint64_t size;
         Platform platform;   /* index entries */
         char *ref_name;      /* org.opencontainers.image.ref.name (image layouts) */
+        char *image_name;    /* io.containerd.image.name (docker save's layouts) */
 } Descriptor;
 
 typedef enum ManifestKind {

@@ -76,7 +76,6 @@ const char *pull_error_name(int r) {
         case -EXDEV:
         case -EILSEQ:
         case -EBADMSG:
-        case -EPIPE:
                 return ROOST_ERROR_INVALID_IMAGE;
         case -ECANCELED:
                 return ROOST_ERROR_FAILED;

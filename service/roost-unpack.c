@@ -10,6 +10,11 @@
  *        --copy-parent, fd 4 is the parent layer's tree, copied first
  *   roost-unpack copy      fd 3: source directory, fd 4: empty destination
  *   roost-unpack remove NAME...   removes NAME... (whole trees) below fd 3
+ *   roost-unpack load      stdin: an image archive; fd 3: ingest/, fd 4: blobs/sha256
+ *   roost-unpack import    stdin: a root file system tarball; fd 3, fd 4 as load
+ *   roost-unpack save      stdin: the plan (JSON); fd 3: blobs/sha256; fd 4: the output
+ * (load, import and save run outside the user namespace: they only touch
+ * the content store, which belongs to the user)
  *
  * On success it prints "ok" (for layer: "ok DIFF_ID SIZE ENTRIES SKIPPED")
  * on stdout and exits 0; on failure one line saying why, and exits with the
@@ -22,6 +27,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "archive-io.h"
 #include "macro.h"
 #include "tree.h"
 #include "unpack.h"
@@ -106,6 +112,23 @@ int main(int argc, char **argv) {
                         return exit_status(r);
                 }
                 printf("ok\n");
+                return 0;
+        }
+        if (streq(argv[1], "load") || streq(argv[1], "import") || streq(argv[1], "save")) {
+                _cleanup_free_ char *error = NULL;
+                int r;
+                if (streq(argv[1], "load"))
+                        r = archive_load(STDIN_FILENO, FD_ROOT, FD_DEST, stdout, &error);
+                else if (streq(argv[1], "import"))
+                        r = archive_import(STDIN_FILENO, FD_ROOT, FD_DEST, stdout, &error);
+                else
+                        r = archive_save(STDIN_FILENO, FD_ROOT, FD_DEST, &error);
+                if (r < 0) {
+                        printf("error: %s\n", error ?: strerror(-r));
+                        return exit_status(r);
+                }
+                if (streq(argv[1], "save"))
+                        printf("ok\n");
                 return 0;
         }
         if (streq(argv[1], "remove")) {

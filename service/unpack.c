@@ -511,6 +511,14 @@ int unpack_layer(const UnpackParams *p, UnpackResult *ret, char **ret_error) {
                                  archive_error_string(u.tar) ?: "unknown error");
                         break;
                 }
+                if (p->root_fd < 0) {
+                        /* only reading: hash and check the stream */
+                        u.entries++;
+                        if (archive_read_data_skip(u.tar) < ARCHIVE_WARN)
+                                r = fail(&u, -EBADMSG, NULL, "the tar stream is damaged: %s",
+                                         archive_error_string(u.tar) ?: "unknown error");
+                        continue;
+                }
                 r = unpack_entry(&u, e);
         }
         /* what follows the end-of-archive blocks is part of the diff_id too */

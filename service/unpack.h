@@ -23,7 +23,7 @@ typedef enum UnpackMode {
 
 typedef struct UnpackParams {
         int in_fd;            /* the (compressed) layer stream */
-        int root_fd;          /* the directory to unpack into */
+        int root_fd;          /* the directory to unpack into; -1: only read, hash and check the stream */
         UnpackMode mode;
         const char *layer;    /* the layer's digest, for messages */
         const char *diff_id;  /* expected diff_id, or NULL */
