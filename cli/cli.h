@@ -98,6 +98,13 @@ void cli_print_json(JsonNode *node);
  * template. */
 char *cli_template_expand(const char *tmpl, JsonNode *node, char **ret_error);
 JsonNode *cli_variant_to_json(GVariant *v);
+/* Prints rows (GStrv each, the first the header) in aligned columns, as
+ * docker's tabwriter does. */
+void cli_table_print(GPtrArray *rows);
+
+/* cmd-image.c: docker's size and age formats */
+char *cli_human_size(guint64 bytes);
+char *cli_human_since(gint64 when);
 
 /* human.c: docker's human-readable units */
 char *cli_human_duration(uint64_t seconds);
@@ -138,6 +145,8 @@ char *cli_container_path(const char *name_or_id);
 /* image-ensure.c: makes sure an image is there per the --pull policy
  * (always, missing, never), pulling with progress. 0, or an exit code. */
 int cli_image_ensure(const char *ref, const char *policy, const char *platform, bool quiet);
+/* cmd-image.c: pulls with docker's progress output; 0 or an exit code */
+int cli_pull_image(const char *ref, const char *platform, bool quiet);
 
 /* commands */
 extern const Command cmd_version;
@@ -146,3 +155,14 @@ extern const Command cmd_run, cmd_create, cmd_start, cmd_stop, cmd_kill, cmd_res
         cmd_update, cmd_attach, cmd_exec, cmd_logs, cmd_events, cmd_cp;
 extern const Command cmd_volume_create, cmd_volume_ls, cmd_volume_inspect, cmd_volume_rm, cmd_volume_prune;
 extern const Command cmd_info;
+extern const Command cmd_pull;
+extern const Command cmd_images;
+extern const Command cmd_image;
+extern const Command cmd_rmi;
+extern const Command cmd_tag;
+extern const Command cmd_save;
+extern const Command cmd_load;
+extern const Command cmd_import;
+extern const Command cmd_login;
+extern const Command cmd_logout;
+/* "roost image ls" and the like: the command it runs, or NULL */

@@ -125,3 +125,29 @@ char *cli_template_expand(const char *tmpl, JsonNode *node, char **ret_error) {
                 return g_steal_pointer(&c);
         }
 }
+
+void cli_table_print(GPtrArray *rows) {
+        g_autofree size_t *width = NULL;
+        size_t cols = 0;
+
+        for (guint i = 0; i < rows->len; i++)
+                cols = MAX(cols, (size_t) g_strv_length(rows->pdata[i]));
+        width = g_new0(size_t, cols + 1);
+        for (guint i = 0; i < rows->len; i++) {
+                char **row = rows->pdata[i];
+                for (size_t c = 0; row[c]; c++)
+                        width[c] = MAX(width[c], (size_t) g_utf8_strlen(row[c], -1));
+        }
+        for (guint i = 0; i < rows->len; i++) {
+                char **row = rows->pdata[i];
+                for (size_t c = 0; row[c]; c++) {
+                        /* as docker's tabwriter: cells at least 10 wide, 3 spaces apart */
+                        size_t w = MAX(width[c] + 3, (size_t) 10);
+                        if (!row[c + 1])
+                                printf("%s", row[c]);
+                        else
+                                printf("%s%*s", row[c], (int) (w - g_utf8_strlen(row[c], -1)), "");
+                }
+                putchar('\n');
+        }
+}

@@ -42,13 +42,13 @@ static const Command cmd_system = {
 
 static const Command *const commands[] = {
         /* common */
-        &cmd_run, &cmd_exec, &cmd_ps,
+        &cmd_run, &cmd_exec, &cmd_ps, &cmd_images, &cmd_pull, &cmd_login, &cmd_logout,
         /* management */
-        &cmd_container, &cmd_system, &cmd_volume,
+        &cmd_container, &cmd_image, &cmd_system, &cmd_volume,
         /* the rest, alphabetically */
-        &cmd_attach, &cmd_create, &cmd_events, &cmd_info, &cmd_inspect, &cmd_kill, &cmd_logs, &cmd_pause,
-        &cmd_rename, &cmd_restart, &cmd_rm, &cmd_start, &cmd_stats, &cmd_stop, &cmd_top, &cmd_unpause,
-        &cmd_update, &cmd_version, &cmd_wait,
+        &cmd_attach, &cmd_create, &cmd_events, &cmd_import, &cmd_info, &cmd_inspect, &cmd_kill, &cmd_load,
+        &cmd_logs, &cmd_pause, &cmd_rename, &cmd_restart, &cmd_rm, &cmd_rmi, &cmd_save, &cmd_start, &cmd_stats,
+        &cmd_stop, &cmd_tag, &cmd_top, &cmd_unpause, &cmd_update, &cmd_version, &cmd_wait,
         NULL,
 };
 

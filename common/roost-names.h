@@ -29,6 +29,7 @@
 #define ROOST_ERROR_LIMIT ROOST_ERROR_PREFIX "Limit"
 #define ROOST_ERROR_REGISTRY ROOST_ERROR_PREFIX "Registry"
 #define ROOST_ERROR_TIMEOUT ROOST_ERROR_PREFIX "Timeout"
+#define ROOST_ERROR_INVALID_IMAGE ROOST_ERROR_PREFIX "InvalidImage" /* corrupt, malformed or hostile content */
 #define ROOST_ERROR_FAILED ROOST_ERROR_PREFIX "Failed"
 #define ROOST_ERROR_NOT_RUNNING ROOST_ERROR_PREFIX "NotRunning"
 #define ROOST_ERROR_COMMAND_NOT_FOUND ROOST_ERROR_PREFIX "CommandNotFound" /* docker's exit 127 */
@@ -55,5 +56,8 @@
 #define ROOST_CONTAINERS_DIR "containers" /* under the runtime and data dirs */
 #define ROOST_VOLUMES_DIR "volumes"       /* under the data dir */
 #define ROOST_CONTAINER_LOG "ctr.log"
+
+/* Image verifier plugins (as containerd's), below $XDG_CONFIG_HOME/roost and <sysconfdir>/roost */
+#define ROOST_IMAGE_VERIFIERS_DIR "image-verifiers"
 
 #define ROOST_ENABLE_HINT "systemctl --user enable --now roostd"

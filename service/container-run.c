@@ -430,7 +430,7 @@ static int prepare_bundle(Container *c, char **ret_error) {
         g_autofree char *json = NULL, *seccomp = NULL, *cgroup = NULL, *conf = NULL, *hostname = NULL;
         g_autoptr(GArray) gids = g_array_new(FALSE, FALSE, sizeof(gid_t));
         g_autoptr(GPtrArray) volume_paths = g_ptr_array_new_with_free_func(g_free);
-        ImageConfig img = {};
+        _cleanup_(image_config_freep) ImageConfig *img = NULL;
         SpecContext ctx = {};
         bool host_network = streq_ptr(o->network_mode, "host");
         int r;
@@ -463,7 +463,7 @@ static int prepare_bundle(Container *c, char **ret_error) {
         }
         g_ptr_array_add(volume_paths, NULL);
 
-        r = resolve_user(c, rootfs, !isempty(o->user) ? o->user : img.user, o->group_add, &ctx.uid, &ctx.gid, gids, ret_error);
+        r = resolve_user(c, rootfs, !isempty(o->user) ? o->user : img->user, o->group_add, &ctx.uid, &ctx.gid, gids, ret_error);
         if (r < 0)
                 goto out;
 
@@ -508,7 +508,7 @@ static int prepare_bundle(Container *c, char **ret_error) {
                 goto out;
         }
 
-        r = oci_spec_build(o, &img, &ctx, &json, ret_error);
+        r = oci_spec_build(o, img, &ctx, &json, ret_error);
         if (r < 0)
                 goto out;
         r = mkdir_p(bundle, 0700);
@@ -552,7 +552,6 @@ static int prepare_bundle(Container *c, char **ret_error) {
         }
         r = 0;
 out:
-        image_config_clear(&img);
         return r;
 }
 
@@ -966,7 +965,7 @@ static int on_stop_timeout(sd_event_source *s, uint64_t usec, void *userdata) {
 
 static int container_run_stop(Container *c, sd_bus_message *m, unsigned timeout, bool restart, sd_bus_error *error) {
         ContainerRun *r = c->run;
-        ImageConfig img = {};
+        _cleanup_(image_config_freep) ImageConfig *img = NULL;
         int sig, k;
 
         c->stopped_by_user = !restart;
@@ -986,8 +985,7 @@ static int container_run_stop(Container *c, sd_bus_message *m, unsigned timeout,
         if (timeout == UINT32_MAX)
                 timeout = c->options->stop_timeout >= 0 ? (unsigned) c->options->stop_timeout : STOP_TIMEOUT_DEFAULT;
         (void) container_image_config(c->daemon, c->image_id, &img);
-        sig = oci_spec_stop_signal(c->options, &img, c->command);
-        image_config_clear(&img);
+        sig = oci_spec_stop_signal(c->options, img, c->command);
 
         g_ptr_array_add(r->stop_msgs, sd_bus_message_ref(m));
         r->restart_after_stop = r->restart_after_stop || restart;
@@ -1120,7 +1118,7 @@ int method_container_exec(sd_bus_message *m, void *userdata, sd_bus_error *error
         const char *user = NULL, *cwd = NULL, *keys = NULL;
         gboolean tty = FALSE, in = FALSE, detach = FALSE;
         g_autoptr(GArray) gids = g_array_new(FALSE, FALSE, sizeof(gid_t));
-        ImageConfig img = {};
+        _cleanup_(image_config_freep) ImageConfig *img = NULL;
         uid_t uid;
         gid_t gid;
         int fd = -EBADF, code = 0, r;
@@ -1146,10 +1144,9 @@ int method_container_exec(sd_bus_message *m, void *userdata, sd_bus_error *error
         (void) container_image_config(c->daemon, c->image_id, &img);
         r = container_rootfs_prepare(c->daemon, c->image_id, c->id, &rootfs, &err);
         if (r >= 0)
-                r = resolve_user(c, rootfs, !isempty(user) ? user : !isempty(c->options->user) ? c->options->user : img.user,
+                r = resolve_user(c, rootfs, !isempty(user) ? user : !isempty(c->options->user) ? c->options->user : img->user,
                                  c->options->group_add, &uid, &gid, gids, &err);
         if (r < 0) {
-                image_config_clear(&img);
                 return sd_bus_error_setf(error, ROOST_ERROR_INVALID_ARGUMENT, "%s", err ? err : strerror(-r));
         }
 
@@ -1161,7 +1158,7 @@ int method_container_exec(sd_bus_message *m, void *userdata, sd_bus_error *error
                 g_auto(GStrv) caps = oci_spec_capabilities(c->options);
                 g_autoptr(GPtrArray) e = g_ptr_array_new();
 
-                for (char **x = img.env; x && *x; x++)
+                for (char **x = img->env; x && *x; x++)
                         g_ptr_array_add(e, *x);
                 for (char **x = c->options->env; x && *x; x++)
                         g_ptr_array_add(e, *x);
@@ -1205,7 +1202,7 @@ int method_container_exec(sd_bus_message *m, void *userdata, sd_bus_error *error
                 json_builder_end_array(b);
                 json_builder_set_member_name(b, "cwd");
                 json_builder_add_string_value(b, !isempty(cwd) ? cwd : !isempty(c->options->working_dir) ? c->options->working_dir
-                                                             : !isempty(img.working_dir) ? img.working_dir : "/");
+                                                             : !isempty(img->working_dir) ? img->working_dir : "/");
                 json_builder_set_member_name(b, "capabilities");
                 json_builder_begin_object(b);
                 for (const char *const *set = (const char *const[]) { "bounding", "effective", "permitted", NULL }; *set; set++) {
@@ -1223,7 +1220,6 @@ int method_container_exec(sd_bus_message *m, void *userdata, sd_bus_error *error
                 json_generator_set_root(gen, root);
                 json = json_generator_to_data(gen, NULL);
         }
-        image_config_clear(&img);
 
         {
                 const char *fields[] = { "tty", tty ? "true" : "false", "stdin", in ? "true" : "false", "detach",

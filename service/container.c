@@ -698,14 +698,13 @@ int containers_register(Daemon *d) {
 /* --- loading ------------------------------------------------------------- */
 
 static int container_compute_command(Container *c) {
-        ImageConfig img = {};
+        _cleanup_(image_config_freep) ImageConfig *img = NULL;
         int r = container_image_config(c->daemon, c->image_id, &img);
 
         if (r < 0)
                 log_debug_errno(r, "Image %s of container %s is gone: %m", c->image_id, c->id);
         g_strfreev(c->command);
-        c->command = oci_spec_args(c->options, &img);
-        image_config_clear(&img);
+        c->command = oci_spec_args(c->options, img);
         return 0;
 }
 
@@ -786,7 +785,7 @@ int method_create_container(sd_bus_message *m, void *userdata, sd_bus_error *err
         g_autoptr(GVariant) opts_v = NULL;
         g_autoptr(ContainerOptions) opts = NULL;
         g_autofree char *err = NULL, *ref = NULL, *image_id = NULL, *id = NULL, *rootfs = NULL;
-        ImageConfig img = {};
+        _cleanup_(image_config_freep) ImageConfig *img = NULL;
         Container *c;
         int r;
 
@@ -821,10 +820,9 @@ int method_create_container(sd_bus_message *m, void *userdata, sd_bus_error *err
         c->image_id = g_steal_pointer(&image_id);
         c->options_v = g_variant_ref(opts_v);
         c->options = g_steal_pointer(&opts);
-        c->command = oci_spec_args(c->options, &img);
+        c->command = oci_spec_args(c->options, img);
         c->state = CONTAINER_CREATED;
         c->created_at = now_usec();
-        image_config_clear(&img);
 
         if (!c->command[0]) {
                 container_free(c);

@@ -10,6 +10,7 @@
 #include "state-db.h"
 
 #include <glib.h>
+typedef struct ImageService ImageService;
 
 /* roostd's state: one per process, passed as userdata to every handler. */
 typedef struct Daemon {
@@ -20,6 +21,7 @@ typedef struct Daemon {
         Holder *holder;
         sd_event_source *holder_child;
         Facts facts;
+        ImageService *images; /* images.c */
 
         GHashTable *containers;      /* id -> Container* (owned) */
         GHashTable *container_names; /* name -> Container* */

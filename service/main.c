@@ -12,6 +12,7 @@
 #include "log.h"
 #include "container.h"
 #include "container-run.h"
+#include "images.h"
 #include "manager.h"
 #include "ns-util.h"
 #include "paths.h"
@@ -80,6 +81,7 @@ static void daemon_done(Daemon *d) {
         if (d->pending_jobs)
                 g_ptr_array_free(d->pending_jobs, TRUE);
         sd_bus_slot_unref(d->job_removed_slot);
+        images_done(d);
         sd_event_source_unref(d->holder_child);
         holder_free(d->holder);
         state_db_close(d->db);
@@ -292,6 +294,10 @@ static int run(int argc, char *argv[]) {
         r = containers_load(&d);
         if (r < 0)
                 return r;
+        r = images_init(&d);
+        if (r < 0)
+                return r;
+
         r = manager_register(&d);
         if (r < 0)
                 return r;

@@ -4,6 +4,8 @@
 #include "bus-util.h"
 #include "container.h"
 #include "volume.h"
+#include "image-bus.h"
+#include "image-store.h"
 #include "log.h"
 #include "manager.h"
 #include "roost-names.h"
@@ -105,7 +107,7 @@ static int method_info(sd_bus_message *m, void *userdata, sd_bus_error *error) {
             (r = bus_dict_append_str(reply, "Arch", d->facts.arch)) < 0 ||
             (r = bus_dict_append_u32(reply, "Containers", containers_count(d, false))) < 0 ||
             (r = bus_dict_append_u32(reply, "ContainersRunning", containers_count(d, true))) < 0 ||
-            (r = bus_dict_append_u32(reply, "Images", 0)) < 0)
+            (r = bus_dict_append_u32(reply, "Images", image_store_count(d->db))) < 0)
                 return r;
         r = sd_bus_message_open_container(reply, 'e', "sv");
         if (r >= 0)
@@ -137,19 +139,6 @@ static int method_info(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         return sd_bus_send(NULL, reply, NULL);
 }
 
-static int method_get_image(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        const char *ref;
-        int r;
-
-        r = sd_bus_message_read(m, "s", &ref);
-        if (r < 0)
-                return r;
-        r = bus_check_string("image reference", ref, ROOST_REFERENCE_MAX, error);
-        if (r < 0)
-                return r;
-        return sd_bus_error_setf(error, ROOST_ERROR_NO_SUCH_IMAGE, "No such image: %s", ref);
-}
-
 static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD_WITH_ARGS("Version", SD_BUS_NO_ARGS, SD_BUS_RESULT("a{sv}", version),
@@ -177,6 +166,26 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD_WITH_ARGS("PruneVolumes", SD_BUS_NO_ARGS, SD_BUS_RESULT("as", removed),
                                 method_prune_volumes, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_ARGS("Event", SD_BUS_ARGS("s", type, "s", action, "s", id, "a{ss}", attributes, "t", time), 0),
+        SD_BUS_METHOD_WITH_ARGS("Pull", SD_BUS_ARGS("s", reference, "a{sv}", options), SD_BUS_RESULT("o", job),
+                                method_pull, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ListImages", SD_BUS_ARGS("a{sv}", filter), SD_BUS_RESULT("aa{sv}", images),
+                                method_list_images, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("RemoveImage", SD_BUS_ARGS("s", reference, "b", force),
+                                SD_BUS_RESULT("as", untagged, "as", deleted), method_remove_image, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("TagImage", SD_BUS_ARGS("s", source, "s", target), SD_BUS_NO_RESULT,
+                                method_tag_image, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("PruneImages", SD_BUS_ARGS("b", all), SD_BUS_RESULT("as", deleted, "t", reclaimed),
+                                method_prune_images, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("LoadImages", SD_BUS_ARGS("h", archive), SD_BUS_RESULT("as", loaded),
+                                method_load_images, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("SaveImages", SD_BUS_ARGS("as", references, "h", output, "s", format), SD_BUS_NO_RESULT,
+                                method_save_images, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ImportImage", SD_BUS_ARGS("h", tarball, "s", reference, "a{sv}", options),
+                                SD_BUS_RESULT("s", id), method_import_image, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Login", SD_BUS_ARGS("s", registry, "s", username, "s", password),
+                                SD_BUS_RESULT("s", message), method_login, SD_BUS_VTABLE_UNPRIVILEGED | SD_BUS_VTABLE_SENSITIVE),
+        SD_BUS_METHOD_WITH_ARGS("Logout", SD_BUS_ARGS("s", registry), SD_BUS_RESULT("s", message),
+                                method_logout, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_PROPERTY("ServerVersion", "s", get_const_string, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("ApiVersion", "s", get_const_string, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Runtime", "s", bus_property_get_string, offsetof(Daemon, facts.runtime), SD_BUS_VTABLE_PROPERTY_CONST),
@@ -207,5 +216,5 @@ int manager_register(Daemon *d) {
         r = sd_bus_add_object_manager(d->bus, NULL, ROOST_MANAGER_PATH);
         if (r < 0)
                 return log_error_errno(r, "Failed to add the object manager: %m");
-        return 0;
+        return image_bus_register(d);
 }

@@ -2,7 +2,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <linux/close_range.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "fileio.h"
@@ -49,6 +51,52 @@ int nsexec_start(Daemon *d, int ns_flags, NsFunc fn, void *userdata, NsChild *re
         }
         safe_close(p[1]);
         *ret = (NsChild) { .pid = pid, .pidfd = pidfd_open_pid(pid), .errfd = p[0] };
+        if (ret->pidfd < 0) {
+                int r = ret->pidfd;
+                nsexec_kill(ret);
+                return r;
+        }
+        return 0;
+}
+
+static _noreturn_ void spawn_child(pid_t holder, int ns_flags, char *const argv[], const int *fds, size_t n_fds) {
+        int tmp[16];
+        sigset_t all;
+
+        sigemptyset(&all);
+        sigprocmask(SIG_SETMASK, &all, NULL);
+        (void) prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (n_fds > ELEMENTSOF(tmp))
+                _exit(127);
+        /* move the fds out of the way first, so that fds[i] == j for j < n never clobbers one */
+        for (size_t i = 0; i < n_fds; i++)
+                tmp[i] = fds[i] >= 0 ? fcntl(fds[i], F_DUPFD_CLOEXEC, 64) : -1;
+        for (size_t i = 0; i < n_fds; i++) {
+                if (tmp[i] >= 0) {
+                        if (dup2(tmp[i], (int) i) < 0)
+                                _exit(127);
+                } else if (i != STDERR_FILENO)
+                        (void) close((int) i);
+        }
+        /* libraries may have opened descriptors without O_CLOEXEC */
+        (void) syscall(SYS_close_range, (unsigned) MAX(n_fds, 3u), ~0U, CLOSE_RANGE_CLOEXEC);
+        if (ns_flags != 0 && ns_enter(holder, ns_flags) < 0)
+                _exit(126);
+        execv(argv[0], argv);
+        _exit(127);
+}
+
+int nsexec_spawn(Daemon *d, int ns_flags, char *const argv[], const int *fds, size_t n_fds, NsChild *ret) {
+        pid_t pid;
+
+        if (ns_flags != 0 && (!d->holder || d->holder->pid <= 0))
+                return -ESRCH;
+        pid = fork();
+        if (pid < 0)
+                return -errno;
+        if (pid == 0)
+                spawn_child(d->holder ? d->holder->pid : 0, ns_flags, argv, fds, n_fds);
+        *ret = (NsChild) { .pid = pid, .pidfd = pidfd_open_pid(pid), .errfd = -EBADF };
         if (ret->pidfd < 0) {
                 int r = ret->pidfd;
                 nsexec_kill(ret);

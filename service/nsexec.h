@@ -34,6 +34,15 @@ typedef struct NsChild {
 } NsChild;
 
 int nsexec_start(Daemon *d, int ns_flags, NsFunc fn, void *userdata, NsChild *ret);
+/* Runs argv (an absolute path) in the holder's namespaces: the child joins
+ * them and execs. fds[i] becomes descriptor i in it (0, 1, 2, 3, ...; -1
+ * leaves i closed, except 2, which stays roostd's stderr, the journal).
+ * Everything else is closed at exec, so the helper holds no other pipe or
+ * socket of roostd's. ns_flags 0: no namespaces are joined (a plain
+ * helper process). Wait for ret->pidfd, then nsexec_finish(): the
+ * result is -exit status. */
+int nsexec_spawn(Daemon *d, int ns_flags, char *const argv[], const int *fds, size_t n_fds, NsChild *ret);
+
 /* Reaps the child; returns its result and message like nsexec_run(). */
 int nsexec_finish(NsChild *c, char **ret_error);
 void nsexec_kill(NsChild *c);

@@ -32,18 +32,6 @@ static const char *const init_commands[] = {
         "systemd", "init", NULL,
 };
 
-void image_config_clear(ImageConfig *c) {
-        g_strfreev(c->entrypoint);
-        g_strfreev(c->cmd);
-        g_strfreev(c->env);
-        g_free(c->working_dir);
-        g_free(c->user);
-        g_free(c->stop_signal);
-        if (c->labels)
-                g_hash_table_unref(c->labels);
-        *c = (ImageConfig) {};
-}
-
 char **oci_spec_args(const ContainerOptions *o, const ImageConfig *img) {
         g_autoptr(GStrvBuilder) b = g_strv_builder_new();
         char **entrypoint = o->entrypoint ? o->entrypoint : img->entrypoint;

@@ -5,17 +5,7 @@
 #include <sys/types.h>
 
 #include "container-options.h"
-
-/* The parts of an OCI image config that shape a container. */
-typedef struct ImageConfig {
-        char **entrypoint;
-        char **cmd;
-        char **env;
-        char *working_dir;
-        char *user;
-        char *stop_signal;
-        GHashTable *labels;
-} ImageConfig;
+#include "manifest.h" /* ImageConfig: the parts of an image config that shape a container */
 
 /* What roostd worked out for one container before writing its config.json. */
 typedef struct SpecContext {
@@ -54,5 +44,3 @@ int oci_spec_stop_signal(const ContainerOptions *o, const ImageConfig *img, char
  * make a container (no command, a bad seccomp profile). */
 int oci_spec_build(const ContainerOptions *o, const ImageConfig *img, const SpecContext *ctx, char **ret_json,
                    char **ret_error);
-
-void image_config_clear(ImageConfig *c);

@@ -36,6 +36,53 @@ static const char *const migrations[] = {
         "  created_at INTEGER NOT NULL,"
         "  labels TEXT NOT NULL DEFAULT ''"      /* GVariant text of a{ss} */
         ");",
+
+        /* 3: images. An image is its config (id = the config's digest);
+         * names point at images; blobs and layers are what an image holds,
+         * so that what no image holds can be collected. A row is written
+         * last, in one transaction, once every blob and layer is in place. */
+        "CREATE TABLE images ("
+        "  id TEXT PRIMARY KEY NOT NULL,"              /* sha256:... of the config */
+        "  manifest_digest TEXT NOT NULL,"
+        "  manifest_media_type TEXT NOT NULL,"
+        "  index_digest TEXT,"                         /* when pulled through an index */
+        "  os TEXT NOT NULL,"
+        "  architecture TEXT NOT NULL,"
+        "  variant TEXT,"
+        "  created INTEGER NOT NULL,"                  /* from the config, s since the epoch */
+        "  size INTEGER NOT NULL,"                     /* uncompressed layers, bytes */
+        "  added_at INTEGER NOT NULL"                  /* s since the epoch */
+        ");"
+        "CREATE TABLE image_names ("                   /* docker.io/library/busybox:latest */
+        "  name TEXT PRIMARY KEY NOT NULL,"
+        "  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE"
+        ");"
+        "CREATE INDEX image_names_image ON image_names(image_id);"
+        "CREATE TABLE image_digests ("                 /* docker.io/library/busybox@sha256:... */
+        "  name TEXT NOT NULL,"
+        "  digest TEXT NOT NULL,"
+        "  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,"
+        "  PRIMARY KEY (name, digest)"
+        ");"
+        "CREATE INDEX image_digests_image ON image_digests(image_id);"
+        "CREATE TABLE image_blobs ("
+        "  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,"
+        "  digest TEXT NOT NULL,"
+        "  PRIMARY KEY (image_id, digest)"
+        ");"
+        "CREATE INDEX image_blobs_digest ON image_blobs(digest);"
+        "CREATE TABLE image_layers ("
+        "  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,"
+        "  position INTEGER NOT NULL,"
+        "  chain_id TEXT NOT NULL,"
+        "  diff_id TEXT NOT NULL,"
+        "  digest TEXT NOT NULL,"                      /* the layer blob of manifest_digest */
+        "  media_type TEXT NOT NULL,"
+        "  blob_size INTEGER NOT NULL,"
+        "  size INTEGER NOT NULL,"                     /* uncompressed */
+        "  PRIMARY KEY (image_id, position)"
+        ");"
+        "CREATE INDEX image_layers_chain ON image_layers(chain_id);",
 };
 
 unsigned state_db_schema_latest(void) {
