@@ -14,6 +14,7 @@
 #include "kv.h"
 #include "log-writer.h"
 #include "log.h"
+#include "reaper.h"
 #include "runtime.h"
 #include "stdio-streams.h"
 #include "time-util.h"

@@ -10,6 +10,7 @@
 #include "exit-status.h"
 #include "fileio.h"
 #include "log.h"
+#include "reaper.h"
 #include "runtime.h"
 #include "stdio-streams.h"
 #include "time-util.h"

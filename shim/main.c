@@ -15,6 +15,7 @@
 #include "fileio.h"
 #include "log-writer.h"
 #include "log.h"
+#include "reaper.h"
 #include "ns-util.h"
 #include "runtime.h"
 #include "server.h"
@@ -37,36 +38,6 @@ static void help(void) {
                "  --version        print the version\n");
 }
 
-bool shim_take_orphan(Shim *s, pid_t pid, int *ret_status) {
-        for (size_t i = 0; i < s->n_orphans; i++)
-                if (s->orphans[i].pid == pid) {
-                        *ret_status = s->orphans[i].status;
-                        s->orphans[i] = s->orphans[--s->n_orphans];
-                        return true;
-                }
-        return false;
-}
-
-static void reap_children(Shim *s) {
-        for (;;) {
-                int status;
-                pid_t pid = waitpid(-1, &status, WNOHANG);
-
-                if (pid <= 0)
-                        return;
-                if (pid == s->container_pid)
-                        container_reaped(s, status);
-                else if (runtime_reaped(s, pid, status) || exec_reaped(s, pid, status))
-                        ;
-                else {
-                        /* keep the newest; the oldest are the least likely to be asked for */
-                        if (s->n_orphans == ELEMENTSOF(s->orphans))
-                                memmove(s->orphans, s->orphans + 1, sizeof s->orphans - sizeof s->orphans[0]), s->n_orphans--;
-                        s->orphans[s->n_orphans++] = (Orphan) { pid, status };
-                }
-        }
-}
-
 static void on_signal(Watch *w, uint32_t events) {
         Shim *s = container_of(w, Shim, signal_watch);
         struct signalfd_siginfo si;
@@ -74,7 +45,7 @@ static void on_signal(Watch *w, uint32_t events) {
         while (read(s->signal_fd, &si, sizeof si) == sizeof si) {
                 switch (si.ssi_signo) {
                 case SIGCHLD:
-                        reap_children(s);
+                        reaper_collect(s);
                         break;
                 case SIGTERM:
                 case SIGINT:

@@ -85,6 +85,3 @@ typedef struct Shim {
         Orphan orphans[32];
         size_t n_orphans;
 } Shim;
-
-/* Whether an orphan with this PID was reaped; takes it. */
-bool shim_take_orphan(Shim *s, pid_t pid, int *ret_status);
