@@ -190,6 +190,11 @@ int log_writer_write(LogWriter *w, LogStream stream, const void *data, size_t le
                         p = nl + 1;
                         continue;
                 }
+                if (ol->len == LOG_LINE_MAX && seg > 0) {
+                        /* the line goes on past a full buffer: a piece */
+                        log_writer_record(w, stream, true, ol->buf, ol->len, ts);
+                        ol->len = 0;
+                }
                 if (!ol->buf) {
                         ol->buf = malloc(LOG_LINE_MAX);
                         if (!ol->buf)
@@ -199,12 +204,6 @@ int log_writer_write(LogWriter *w, LogStream stream, const void *data, size_t le
                 memcpy(ol->buf + ol->len, p, take);
                 ol->len += take;
                 p += take;
-                if (ol->len == LOG_LINE_MAX && (p < seg_end || !nl)) {
-                        /* full and the line goes on (or may): a piece */
-                        log_writer_record(w, stream, true, ol->buf, ol->len, ts);
-                        ol->len = 0;
-                        continue;
-                }
                 if (p == seg_end && nl) {
                         log_writer_record(w, stream, false, ol->buf, ol->len, ts);
                         ol->len = 0;
