@@ -15,7 +15,8 @@
  * OPTIONS: --stdin (forward our stdin; EOF sends stdin-EOF), --tty (exec),
  * --detach (exec), --detach-keys KEYS, --size ROWS,COLS (a resize frame
  * once attached), --start (attach, then start: what `roost run` does),
- * --timing (print ms from launch to started on stderr).
+ * --timing (print ms from launch to started on stderr), --stall (attach, then
+ * never read: a slow client).
  *
  * Exit status: the container's or exec's exit code; the code of an ERROR
  * frame; 0 after a detach; 2 for usage errors, 125 for protocol trouble. */
@@ -36,7 +37,7 @@
 #include "time-util.h"
 
 typedef struct Options {
-        bool stdin_, tty, detach, start, timing, stay, all;
+        bool stdin_, tty, detach, start, timing, stay, all, stall;
         const char *detach_keys;
         unsigned rows, cols;
 } Options;
@@ -199,6 +200,13 @@ static void start_or_exit(const char *dir, const Options *o) {
 static int attach(const char *dir, const Options *o) {
         _cleanup_close_ int fd = attach_fd(dir, o);
 
+        if (o->stall) {
+                /* a client that never reads, to be killed by the test */
+                printf("attached\n");
+                fflush(stdout);
+                for (;;)
+                        pause();
+        }
         if (o->start)
                 start_or_exit(dir, o);
         return stream(fd, o);
@@ -318,6 +326,7 @@ int main(int argc, char *argv[]) {
                 { "timing", no_argument, NULL, 'T' },
                 { "stay", no_argument, NULL, 'y' },
                 { "all", no_argument, NULL, 'a' },
+                { "stall", no_argument, NULL, 'z' },
                 {}
         };
         Options o = {};
@@ -340,6 +349,7 @@ int main(int argc, char *argv[]) {
                 case 'T': o.timing = true; break;
                 case 'y': o.stay = true; break;
                 case 'a': o.all = true; break;
+                case 'z': o.stall = true; break;
                 default: return 2;
                 }
         if (argc - optind < 2)

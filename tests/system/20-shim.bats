@@ -218,6 +218,27 @@ kv() { sed -n "s/^$2=//p" "$1"; }
         [ "$(kv "$d/exit" exit_code)" = 137 ]
 }
 
+@test "a client that stops reading is cut off; the container and the other clients go on" {
+        d=$(new_container flood '["seq","1","300000"]')
+        client launch "$d"
+        "$ROOST_SHIM_CLIENT" attach "$d" --stall >"$T/flood.stalled" &
+        stalled=$!
+        echo $stalled >"$T/stalled.pid"
+        wait_for "$T/flood.stalled" attached
+        client attach "$d" >"$T/flood.out" & reader=$!
+        sleep 0.2
+        client start "$d"
+        wait "$reader"
+        # the reader got every line, and so did the log, while the other slept
+        [ "$(wc -l <"$T/flood.out")" -eq 300000 ]
+        [ "$(tail -n1 "$T/flood.out")" = 300000 ]
+        wait_shim_gone "$d"
+        [ "$(kv "$d/exit" exit_code)" = 0 ]
+        [ "$(wc -l <"$d/ctr.log")" -eq 300000 ]
+        grep -q "does not keep up" "$d/shim.log"
+        kill "$stalled"
+}
+
 @test "exec: output, exit code, stdin, a tty, several at once; a missing command gives 127" {
         d=$(new_container execs '["sleep","60"]')
         client launch "$d"
