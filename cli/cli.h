@@ -4,6 +4,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stddef.h>
 
 #include "roost-dbus.h"
@@ -102,25 +104,26 @@ JsonNode *cli_variant_to_json(GVariant *v);
  * docker's tabwriter does. */
 void cli_table_print(GPtrArray *rows);
 
-/* cmd-image.c: docker's size and age formats */
+/* human.c: docker's size and age formats */
 char *cli_human_size(guint64 bytes);
 char *cli_human_since(gint64 when);
 
 /* human.c: docker's human-readable units */
 char *cli_human_duration(uint64_t seconds);
 char *cli_human_ago(uint64_t usec);
-char *cli_human_size(uint64_t bytes);
 char *cli_human_bytes_binary(uint64_t bytes);
 char *cli_rfc3339(uint64_t usec);
 uint64_t cli_now_usec(void);
 
-/* table.c: aligned columns as docker prints them */
-typedef struct CliTable CliTable;
-CliTable *cli_table_new(const char *const *headers);
-void cli_table_add(CliTable *t, const char *const *cells);
-void cli_table_print(CliTable *t, FILE *f);
-void cli_table_free(CliTable *t);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(CliTable, cli_table_free)
+/* A table for cli_table_print(): rows of GStrv, the first the header. */
+static inline GPtrArray *cli_table_new(const char *const *headers) {
+        GPtrArray *t = g_ptr_array_new_with_free_func((GDestroyNotify) g_strfreev);
+        g_ptr_array_add(t, g_strdupv((char **) headers));
+        return t;
+}
+static inline void cli_table_add(GPtrArray *t, const char *const *cells) {
+        g_ptr_array_add(t, g_strdupv((char **) cells));
+}
 
 /* stream.c: the terminal <-> a container stream (shim frames). Returns the
  * exit code from the stream's exit frame, CLI_STREAM_DETACHED when the user
@@ -133,6 +136,9 @@ typedef struct CliStreamOptions {
         RoostContainer1 *container; /* for forwarding signals with Kill */
 } CliStreamOptions;
 int cli_stream_run(int sock, const CliStreamOptions *o);
+
+/* cmd-container.c: "Are you sure you want to continue? [y/N]" */
+bool cli_confirm(const char *warning);
 
 /* cmd-create.c */
 RoostContainer1 *cli_container_proxy(const char *path);

@@ -461,7 +461,7 @@ static int run_ps(const Command *cmd, void *o, int argc, char **argv) {
         PsOpts *opts = o;
         g_autoptr(GError) error = NULL;
         g_autoptr(GVariant) list = NULL;
-        g_autoptr(CliTable) t = NULL;
+        g_autoptr(GPtrArray) t = NULL;
         OutputFormat fmt;
         GVariantIter it;
         GVariant *d;
@@ -515,7 +515,7 @@ static int run_ps(const Command *cmd, void *o, int argc, char **argv) {
                 }
         }
         if (t)
-                cli_table_print(t, stdout);
+                cli_table_print(t);
         return 0;
 }
 
@@ -611,7 +611,7 @@ static int run_top(const Command *cmd, void *o, int argc, char **argv) {
         g_autoptr(GError) error = NULL;
         g_auto(GStrv) titles = NULL;
         g_autoptr(GVariant) procs = NULL;
-        g_autoptr(CliTable) t = NULL;
+        g_autoptr(GPtrArray) t = NULL;
         GVariantIter it;
         GVariant *row;
 
@@ -626,7 +626,7 @@ static int run_top(const Command *cmd, void *o, int argc, char **argv) {
                 cli_table_add(t, cells);
                 g_variant_unref(row);
         }
-        cli_table_print(t, stdout);
+        cli_table_print(t);
         return 0;
 }
 
@@ -682,7 +682,7 @@ static int run_stats(const Command *cmd, void *o, int argc, char **argv) {
                         g_ptr_array_add(names, g_strdup(argv[i]));
 
         for (;;) {
-                g_autoptr(CliTable) t = cli_table_new((const char *const[]) {
+                g_autoptr(GPtrArray) t = cli_table_new((const char *const[]) {
                         "CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET I/O", "BLOCK I/O", "PIDS", NULL });
                 for (guint i = 0; i < names->len; i++) {
                         g_autofree char *path = cli_container_path(names->pdata[i]);
@@ -743,7 +743,7 @@ static int run_stats(const Command *cmd, void *o, int argc, char **argv) {
                 if (fmt != FORMAT_JSON) {
                         if (!opts->no_stream)
                                 printf("\033[2J\033[H");
-                        cli_table_print(t, stdout);
+                        cli_table_print(t);
                 }
                 fflush(stdout);
                 if (opts->no_stream)

@@ -17,47 +17,6 @@
 
 #define LONG_CALL_TIMEOUT_MS (60 * 60 * 1000)
 
-/* --- formatting as docker does ------------------------------------------------------ */
-
-/* 4.26MB, 150MB, 1.2GB: SI units, three significant digits */
-char *cli_human_size(guint64 bytes) {
-        static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB" };
-        double v = (double) bytes;
-        size_t u = 0;
-
-        while (v >= 1000.0 && u + 1 < G_N_ELEMENTS(units)) {
-                v /= 1000.0;
-                u++;
-        }
-        return g_strdup_printf("%.3g%s", v, units[u]);
-}
-
-char *cli_human_since(gint64 when) {
-        gint64 now = (gint64) time(NULL), s = now - when, h;
-
-        if (when <= 0)
-                return g_strdup("N/A");
-        if (s < 1)
-                return g_strdup("Less than a second ago");
-        if (s < 60)
-                return g_strdup_printf("%" G_GINT64_FORMAT " seconds ago", s);
-        if (s / 60 == 1)
-                return g_strdup("About a minute ago");
-        if (s < 3600)
-                return g_strdup_printf("%" G_GINT64_FORMAT " minutes ago", s / 60);
-        h = s / 3600;
-        if (h == 1)
-                return g_strdup("About an hour ago");
-        if (h < 48)
-                return g_strdup_printf("%" G_GINT64_FORMAT " hours ago", h);
-        if (h < 24 * 7 * 2)
-                return g_strdup_printf("%" G_GINT64_FORMAT " days ago", h / 24);
-        if (h < 24 * 30 * 2)
-                return g_strdup_printf("%" G_GINT64_FORMAT " weeks ago", h / 24 / 7);
-        if (h < 24 * 365 * 2)
-                return g_strdup_printf("%" G_GINT64_FORMAT " months ago", h / 24 / 30);
-        return g_strdup_printf("%" G_GINT64_FORMAT " years ago", h / 24 / 365);
-}
 
 static const char *short_digest(const char *digest, bool no_trunc) {
         static char buf[16];

@@ -4,8 +4,6 @@
 
 #include "cli.h"
 
-bool cli_confirm(const char *warning);
-
 static JsonNode *volume_json(GVariant *v) {
         return cli_variant_to_json(v);
 }
@@ -61,7 +59,7 @@ static int run_ls(const Command *cmd, void *o, int argc, char **argv) {
         VolumeOpts *opts = o;
         g_autoptr(GError) error = NULL;
         g_autoptr(GVariant) list = NULL;
-        g_autoptr(CliTable) t = NULL;
+        g_autoptr(GPtrArray) t = NULL;
         OutputFormat fmt;
         GVariantIter it;
         GVariant *v;
@@ -95,7 +93,7 @@ static int run_ls(const Command *cmd, void *o, int argc, char **argv) {
                 }
         }
         if (t)
-                cli_table_print(t, stdout);
+                cli_table_print(t);
         return 0;
 }
 

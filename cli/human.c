@@ -36,22 +36,31 @@ uint64_t cli_now_usec(void) {
 }
 
 char *cli_human_ago(uint64_t usec) {
-        uint64_t now = cli_now_usec();
-        g_autofree char *d = cli_human_duration(now > usec ? (now - usec) / 1000000 : 0);
-        return g_strdup_printf("%s ago", d);
+        return cli_human_since((gint64) (usec / 1000000));
 }
 
-/* as docker's units.HumanSize: decimal, 4 significant digits */
-char *cli_human_size(uint64_t bytes) {
+/* 4.26MB, 150MB, 1.2GB: SI units, three significant digits, as docker images */
+char *cli_human_size(guint64 bytes) {
         static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB" };
         double v = (double) bytes;
         size_t u = 0;
 
-        while (v >= 1000 && u < G_N_ELEMENTS(units) - 1) {
-                v /= 1000;
+        while (v >= 1000.0 && u + 1 < G_N_ELEMENTS(units)) {
+                v /= 1000.0;
                 u++;
         }
-        return g_strdup_printf("%.4g%s", v, units[u]);
+        return g_strdup_printf("%.3g%s", v, units[u]);
+}
+
+/* "5 minutes ago" for a time in seconds since the epoch; N/A for none */
+char *cli_human_since(gint64 when) {
+        gint64 now = g_get_real_time() / 1000000;
+        g_autofree char *d = NULL;
+
+        if (when <= 0)
+                return g_strdup("N/A");
+        d = cli_human_duration(now > when ? (uint64_t) (now - when) : 0);
+        return g_strdup_printf("%s ago", d);
 }
 
 /* binary units, as docker stats shows memory */
@@ -67,7 +76,12 @@ char *cli_human_bytes_binary(uint64_t bytes) {
         return g_strdup_printf("%.4g%s", v, units[u]);
 }
 
+static GDateTime *date_time_from_usec(uint64_t usec) {
+        g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc((gint64) (usec / 1000000));
+        return g_date_time_add(t, (GTimeSpan) (usec % 1000000));
+}
+
 char *cli_rfc3339(uint64_t usec) {
-        g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc_usec((gint64) usec);
+        g_autoptr(GDateTime) t = date_time_from_usec(usec);
         return g_date_time_format(t, "%Y-%m-%dT%H:%M:%S.%fZ");
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 
@@ -137,8 +138,29 @@ int proc_starttime(pid_t pid, unsigned long long *ret) {
                 if (!p)
                         return -EIO;
         }
-        if (sscanf(p, " %llu", ret) != 1)
+        errno = 0;
+        char *end;
+        unsigned long long v = strtoull(p + 1, &end, 10);
+        if (errno != 0 || end == p + 1)
                 return -EIO;
+        *ret = v;
+        return 0;
+}
+
+int read_pid_file_at(int dirfd, const char *path, pid_t *ret) {
+        _cleanup_free_ char *text = NULL;
+        char *end;
+        long pid;
+        int r;
+
+        r = read_full_file_at(dirfd, path, 64, &text, NULL);
+        if (r < 0)
+                return r;
+        errno = 0;
+        pid = strtol(text, &end, 10);
+        if (errno != 0 || end == text || (*end && *end != '\n') || pid <= 0 || pid > INT32_MAX)
+                return -EBADMSG;
+        *ret = (pid_t) pid;
         return 0;
 }
 

@@ -24,5 +24,9 @@ ssize_t loop_read(int fd, void *buf, size_t n);
  * live process from a later one that reused its PID. */
 int proc_starttime(pid_t pid, unsigned long long *ret);
 
+/* Reads a file holding one PID (and maybe a newline), as runtimes write
+ * with --pid-file. -EBADMSG when it holds anything else. */
+int read_pid_file_at(int dirfd, const char *path, pid_t *ret);
+
 /* Strips trailing newline/whitespace in place. */
 char *strstrip_trailing(char *s);

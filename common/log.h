@@ -15,6 +15,11 @@ void log_setup(const char *program);
 void log_set_max_level(int level);
 int log_get_max_level(void);
 bool log_to_journal(void);
+/* Logs to the journal from now on, whatever stderr is (for programs that
+ * run detached, like roost-shim), adding fields (newline-separated
+ * KEY=value, kept by reference, may be NULL) to every entry. Fails when
+ * journald's socket is not there; logging then stays as it was. */
+int log_open_journal(const char *fields);
 
 /* The last message logged at LOG_ERR or worse, or NULL. */
 const char *log_last_error_message(void);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <fcntl.h>
+#include <json-glib/json-glib.h>
 #include <linux/openat2.h>
 #include <poll.h>
 #include <sched.h>
@@ -21,6 +22,7 @@
 #include "nsexec.h"
 #include "oci-spec.h"
 #include "paths.h"
+#include "process.h"
 #include "roost-names.h"
 #include "scope.h"
 #include "shim-proto.h"

@@ -449,11 +449,16 @@ static int method_wait(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         return 1;
 }
 
+static GDateTime *date_time_from_usec(uint64_t usec) {
+        g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc((gint64) (usec / 1000000));
+        return g_date_time_add(t, (GTimeSpan) (usec % 1000000));
+}
+
 static char *usec_to_rfc3339(uint64_t usec) {
         g_autoptr(GDateTime) t = NULL;
         if (usec == 0)
                 return g_strdup("0001-01-01T00:00:00Z");
-        t = g_date_time_new_from_unix_utc_usec((gint64) usec);
+        t = date_time_from_usec(usec);
         return g_date_time_format(t, "%Y-%m-%dT%H:%M:%S.%fZ");
 }
 

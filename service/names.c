@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <glib.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <sys/random.h>
 
 #include "names.h"

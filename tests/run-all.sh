@@ -121,6 +121,8 @@ eval "$("$H/session" env | sed 's/^/export /')"
 TESTS=$(mktemp -d /var/tmp/roost-tests.XXXXXX)
 cp -a "$SRC/tests/." "$TESTS/"
 cp -a "$SRC/dbus" "$TESTS/dbus"
+# the shim's protocol client (built, not installed) for 20-shim.bats
+cp "$BUILD/tests/shim-client" "$TESTS/shim-client"
 chmod -R a+rX "$TESTS"
 export ROOST_TEST_SRC=$TESTS
 

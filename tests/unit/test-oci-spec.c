@@ -6,6 +6,15 @@
 #include "oci-spec.h"
 #include "seccomp-profile.h"
 
+/* the tests build ImageConfig on the stack: free what it holds */
+static void image_config_clear(ImageConfig *c) {
+        g_strfreev(c->entrypoint);
+        g_strfreev(c->cmd);
+        g_strfreev(c->env);
+        g_free(c->working_dir);
+        *c = (ImageConfig) {};
+}
+
 static ContainerOptions *opts(const char *text) {
         g_autoptr(GVariant) v = g_variant_parse(G_VARIANT_TYPE("a{sv}"), text, NULL, NULL, NULL);
         ContainerOptions *o = NULL;
