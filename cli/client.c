@@ -118,8 +118,8 @@ static gboolean on_job_timeout(gpointer userdata) {
         return G_SOURCE_REMOVE;
 }
 
-/* The status text roostd left when it failed (systemd keeps it). */
-static char *unit_status_text(void) {
+/* A property of roostd.service (systemd keeps them after a failure). */
+static char *unit_property(const char *iface, const char *name) {
         g_autoptr(GVariant) unit = NULL, v = NULL;
         const char *path;
 
@@ -130,7 +130,7 @@ static char *unit_status_text(void) {
                 return NULL;
         g_variant_get(unit, "(&o)", &path);
         v = g_dbus_connection_call_sync(cli.bus, SYSTEMD_NAME, path, "org.freedesktop.DBus.Properties", "Get",
-                                        g_variant_new("(ss)", "org.freedesktop.systemd1.Service", "StatusText"),
+                                        g_variant_new("(ss)", iface, name),
                                         G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
         if (!v)
                 return NULL;
@@ -184,7 +184,16 @@ static int cli_start_service(void) {
                 return 0;
         }
         {
-                g_autofree char *status = unit_status_text();
+                g_autofree char *status = unit_property("org.freedesktop.systemd1.Service", "StatusText");
+                g_autofree char *result = unit_property("org.freedesktop.systemd1.Service", "Result");
+                if (result && g_str_equal(result, "start-limit-hit")) {
+                        fprintf(stderr, "Error: cannot reach the roost service: %s failed to start too often in a row and "
+                                        "systemd stopped trying%s%s\n", ROOSTD_UNIT, status && *status ? "; the last failure: " : ".",
+                                status ? status : "");
+                        cli_hint("after fixing the cause: systemctl --user reset-failed roostd");
+                        g_free(w.result);
+                        return -1;
+                }
                 fprintf(stderr, "Error: cannot reach the roost service: %s failed to start (%s)%s%s\n", ROOSTD_UNIT,
                         w.result ? w.result : "timed out", status && *status ? ": " : ".", status ? status : "");
         }
