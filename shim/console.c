@@ -4,26 +4,11 @@
 
 #include "console.h"
 #include "log.h"
+#include "server.h"
 #include "shim-proto.h"
 
 int console_listen(Shim *s, const char *name) {
-        struct sockaddr_un sa;
-        socklen_t salen;
-        int fd, r;
-
-        r = shim_sockaddr(s->dir_fd, s->state_dir, name, &sa, &salen);
-        if (r < 0)
-                return r;
-        (void) unlinkat(s->dir_fd, name, 0);
-        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-        if (fd < 0)
-                return -errno;
-        if (bind(fd, (struct sockaddr *) &sa, salen) < 0 || listen(fd, 1) < 0) {
-                r = -errno;
-                close(fd);
-                return r;
-        }
-        return fd;
+        return server_bind(s, name, 1);
 }
 
 int console_receive(int listen_fd) {

@@ -401,26 +401,38 @@ static void server_on_accept(Watch *w, uint32_t events) {
         s->clients = c;
 }
 
-int server_listen(Shim *s) {
+int server_bind(Shim *s, const char *name, int backlog) {
         struct sockaddr_un sa;
         socklen_t salen;
+        mode_t old;
         int fd, r;
 
-        r = shim_sockaddr(s->dir_fd, s->state_dir, SHIM_SOCKET_FILE, &sa, &salen);
+        r = shim_sockaddr(s->dir_fd, s->state_dir, name, &sa, &salen);
         if (r < 0)
-                return log_error_errno(r, "State directory path too long for a socket: %m");
-        (void) unlinkat(s->dir_fd, SHIM_SOCKET_FILE, 0);
+                return r;
+        (void) unlinkat(s->dir_fd, name, 0);
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (fd < 0)
-                return log_error_errno(errno, "Failed to create a socket: %m");
-        /* umask 077 is in force: the socket is 0600 from the start */
-        if (bind(fd, (struct sockaddr *) &sa, salen) < 0 || listen(fd, 64) < 0) {
-                r = log_error_errno(errno, "Failed to listen on %s/" SHIM_SOCKET_FILE ": %m", s->state_dir);
+                return -errno;
+        /* 0600 from the start: connecting needs only write permission */
+        old = umask(0177);
+        r = bind(fd, (struct sockaddr *) &sa, salen);
+        umask(old);
+        if (r < 0 || listen(fd, backlog) < 0) {
+                r = -errno;
                 close(fd);
                 return r;
         }
-        s->listen_fd = fd;
-        r = loop_add(s->epoll_fd, &s->listen_watch, fd, EPOLLIN, server_on_accept);
+        return fd;
+}
+
+int server_listen(Shim *s) {
+        int r;
+
+        s->listen_fd = server_bind(s, SHIM_SOCKET_FILE, 64);
+        if (s->listen_fd < 0)
+                return log_error_errno(s->listen_fd, "Failed to listen on %s/" SHIM_SOCKET_FILE ": %m", s->state_dir);
+        r = loop_add(s->epoll_fd, &s->listen_watch, s->listen_fd, EPOLLIN, server_on_accept);
         if (r < 0)
                 return log_error_errno(r, "Failed to watch the socket: %m");
         return 0;

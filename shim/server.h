@@ -40,6 +40,8 @@ struct Client {
 };
 
 int server_listen(Shim *s);
+/* A listening unix socket DIR/name, mode 0600; returns the fd. */
+int server_bind(Shim *s, const char *name, int backlog);
 void server_close(Shim *s);
 Client *server_find_client(Shim *s, uint64_t serial);
 /* Frees dropped clients; called by the loop between events. */

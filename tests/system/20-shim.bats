@@ -205,6 +205,7 @@ kv() { sed -n "s/^$2=//p" "$1"; }
         sleep 0.5
         [ "$(grep -c tick "$T/ticker.a")" -gt "$n" ]
         client state "$d" | grep -qx status=running
+        [ "$(stat -c %a "$d/shim.sock")" = 600 ]
         # custom detach keys
         run --separate-stderr client attach "$d" --stdin --detach-keys ctrl-x,a < <(sleep 0.3; printf 'z\030a'; sleep 5)
         [ "$status" -eq 0 ]
