@@ -143,7 +143,7 @@ bool cli_confirm(const char *warning);
 /* cmd-create.c */
 RoostContainer1 *cli_container_proxy(const char *path);
 int cli_start_and_attach(const char *path, bool attach, bool interactive, bool tty, const char *detach_keys,
-                         bool sig_proxy, bool auto_remove);
+                         bool sig_proxy, bool auto_remove, bool *ret_start_failed);
 int cli_start_error_exit(GError *error);
 /* container.c: a container's object path by name or ID (prints the error) */
 char *cli_container_path(const char *name_or_id);

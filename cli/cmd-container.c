@@ -92,7 +92,7 @@ static int run_start(const Command *cmd, void *o, int argc, char **argv) {
                                 tty = g_variant_get_boolean(inner);
                         }
                 }
-                return cli_start_and_attach(path, true, opts->interactive, tty, opts->detach_keys, true, false);
+                return cli_start_and_attach(path, true, opts->interactive, tty, opts->detach_keys, true, false, NULL);
         }
         return for_each_container(argc, argv, do_start, NULL, true);
 }

@@ -350,7 +350,7 @@ RoostContainer1 *cli_container_proxy(const char *path) {
 
 /* Starts a container and, unless detached, streams it until it exits. */
 int cli_start_and_attach(const char *path, bool attach, bool interactive, bool tty, const char *detach_keys,
-                         bool sig_proxy, bool auto_remove) {
+                         bool sig_proxy, bool auto_remove, bool *ret_start_failed) {
         g_autoptr(RoostContainer1) c = NULL;
         g_autoptr(GError) error = NULL;
         g_autoptr(GVariant) streams = NULL;
@@ -368,8 +368,11 @@ int cli_start_and_attach(const char *path, bool attach, bool interactive, bool t
                 if (detach_keys)
                         g_variant_builder_add(&b, "{sv}", "DetachKeys", g_variant_new_string(detach_keys));
         }
-        if (!roost_container1_call_start_sync(c, g_variant_builder_end(&b), NULL, &streams, &fds, NULL, &error))
+        if (!roost_container1_call_start_sync(c, g_variant_builder_end(&b), NULL, &streams, &fds, NULL, &error)) {
+                if (ret_start_failed)
+                        *ret_start_failed = true;
                 return cli_start_error_exit(error);
+        }
         if (!attach)
                 return 0;
         if (!fds || g_unix_fd_list_get_length(fds) < 1) {
@@ -395,9 +398,22 @@ int cli_start_and_attach(const char *path, bool attach, bool interactive, bool t
         return code;
 }
 
+/* a container whose start failed is removed: `run` gave the user no ID for it */
+static void remove_failed(const char *path) {
+        g_autoptr(RoostContainer1) c = cli_container_proxy(path);
+        GVariantBuilder b;
+
+        if (!c)
+                return;
+        g_variant_builder_init(&b, G_VARIANT_TYPE("a{sv}"));
+        g_variant_builder_add(&b, "{sv}", "Force", g_variant_new_boolean(TRUE));
+        (void) roost_container1_call_remove_sync(c, g_variant_builder_end(&b), NULL, NULL);
+}
+
 static int run_run(const Command *cmd, void *opts, int argc, char **argv) {
         CreateOpts *o = opts;
         g_autofree char *path = NULL;
+        bool start_failed = false;
         int code;
 
         if (o->detach && o->rm && o->restart)
@@ -405,15 +421,20 @@ static int run_run(const Command *cmd, void *opts, int argc, char **argv) {
         path = create_container(o, argv[0], argc - 1, argv + 1, &code);
         if (!path)
                 return code;
+        if (o->tty && o->interactive && !isatty(STDIN_FILENO)) {
+                remove_failed(path);
+                return cli_fail("the input device is not a TTY: drop -t, or run from a terminal");
+        }
         if (o->detach) {
-                code = cli_start_and_attach(path, false, false, false, NULL, false, false);
+                code = cli_start_and_attach(path, false, false, false, NULL, false, false, &start_failed);
                 if (code == 0)
                         printf("%s\n", id_from_path(path));
-                return code;
-        }
-        if (o->tty && o->interactive && !isatty(STDIN_FILENO))
-                return cli_fail("the input device is not a TTY: drop -t, or run from a terminal");
-        return cli_start_and_attach(path, true, o->interactive, o->tty, o->detach_keys, o->sig_proxy, o->rm);
+        } else
+                code = cli_start_and_attach(path, true, o->interactive, o->tty, o->detach_keys, o->sig_proxy, o->rm,
+                                            &start_failed);
+        if (start_failed)
+                remove_failed(path);
+        return code;
 }
 
 static void create_init(void *opts) {

@@ -168,6 +168,9 @@ static int run_logs(const Command *cmd, void *o, int argc, char **argv) {
                 g_variant_get(v, "(v)", &inner);
                 log_path = g_variant_dup_string(inner, NULL);
         }
+        if (!*log_path)
+                return cli_fail("configured logging driver does not support reading: container %s runs with --log-driver none",
+                                argv[0]);
 
         /* rotated files first, oldest first */
         for (int n = 100; n >= 0; n--) {

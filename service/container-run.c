@@ -269,6 +269,8 @@ static void handle_shim_exit(Container *c) {
         if (r)
                 reply_stops(r, NULL, NULL);
         container_run_free(c);
+        /* the rootfs stays where it is; it is mounted again at the next start */
+        (void) container_rootfs_unmount(c->daemon, c->id);
         (void) container_save(c);
         container_emit_changed(c, "State", "Pid", "ExitCode", "FinishedAt", "Error", "Scope", NULL);
         if (!was_starting) {
@@ -424,6 +426,50 @@ static bool resources_any(const ScopeResources *r) {
         return r->memory_max || r->memory_swap_max || r->cpu_quota_usec || r->cpu_weight || r->tasks_max || r->allowed_cpus;
 }
 
+int container_run_check_options(Daemon *d, const ContainerOptions *o, char **ret_error) {
+        ScopeResources res;
+
+        resources_from_options(o, &res);
+        if (resources_any(&res)) {
+                g_autofree char *missing = scope_check_controllers(d->facts.cgroup_controllers, &res);
+                if (missing) {
+                        *ret_error = g_strdup_printf("cannot apply the resource limits: %s", missing);
+                        return -EOPNOTSUPP;
+                }
+                if (!d->facts.systemd_scopes) {
+                        *ret_error = g_strdup("resource limits need a systemd user manager (roostd runs without one)");
+                        return -EOPNOTSUPP;
+                }
+        }
+        if (!streq(o->network_mode, "none") && !streq(o->network_mode, "host")) {
+                *ret_error = g_strdup_printf("network %s not found: this roost supports --network none and --network host",
+                                             o->network_mode);
+                return -ENOENT;
+        }
+        if (o->userns && (streq(o->userns, "auto") || streq(o->userns, "keep-id"))) {
+                *ret_error = g_strdup_printf("--userns=%s is not supported by this roost yet; containers run in your "
+                                             "roost user namespace (root in the container is you)", o->userns);
+                return -EOPNOTSUPP;
+        }
+        for (size_t i = 0; i < o->n_mounts; i++)
+                if (o->mounts[i].kind == MOUNT_BIND && access(o->mounts[i].source, F_OK) < 0) {
+                        *ret_error = g_strdup_printf("invalid mount config for type \"bind\": bind source path does not exist: %s",
+                                                     o->mounts[i].source);
+                        return -ENOENT;
+                }
+        if (o->init && access(INIT_BINARY, X_OK) < 0) {
+                *ret_error = g_strdup("--init needs catatonit (" INIT_BINARY "): apt-get install catatonit");
+                return -ENOENT;
+        }
+        if (o->seccomp_profile && !streq(o->seccomp_profile, "unconfined") && o->seccomp_profile[0] != '{' &&
+            access(o->seccomp_profile, R_OK) < 0) {
+                *ret_error = g_strdup_printf("cannot read the seccomp profile %s: %s (give an absolute path the daemon can read)",
+                                             o->seccomp_profile, g_strerror(errno));
+                return -ENOENT;
+        }
+        return 0;
+}
+
 /* Everything up to spawning the shim: the rootfs, config.json, shim.conf. */
 static int prepare_bundle(Container *c, char **ret_error) {
         Daemon *d = c->daemon;
@@ -456,11 +502,6 @@ static int prepare_bundle(Container *c, char **ret_error) {
                                 goto out;
                         }
                         g_ptr_array_add(volume_paths, p);
-                } else if (m->kind == MOUNT_BIND && access(m->source, F_OK) < 0) {
-                        *ret_error = g_strdup_printf("invalid mount config for type \"bind\": bind source path does not exist: %s",
-                                                     m->source);
-                        r = -ENOENT;
-                        goto out;
                 }
         }
         g_ptr_array_add(volume_paths, NULL);
@@ -504,11 +545,6 @@ static int prepare_bundle(Container *c, char **ret_error) {
         ctx.cgroups_path = cgroup;
         ctx.volume_paths = (char **) volume_paths->pdata;
         ctx.seccomp_json = seccomp;
-        if (o->init && access(INIT_BINARY, X_OK) < 0) {
-                *ret_error = g_strdup("--init needs catatonit (" INIT_BINARY "): apt-get install catatonit");
-                r = -ENOENT;
-                goto out;
-        }
 
         r = oci_spec_build(o, img, &ctx, &json, ret_error);
         if (r < 0)
@@ -764,14 +800,9 @@ static int container_run_start(Container *c, sd_bus_message *m, bool attach, boo
                 return sd_bus_error_setf(error, ROOST_ERROR_FAILED, "the OCI runtime %s is not installed: apt-get install %s",
                                          d->facts.runtime, d->facts.runtime);
         resources_from_options(c->options, &res);
-        if (resources_any(&res)) {
-                g_autofree char *missing = scope_check_controllers(d->facts.cgroup_controllers, &res);
-                if (missing)
-                        return sd_bus_error_setf(error, ROOST_ERROR_NOT_SUPPORTED, "cannot apply the resource limits: %s", missing);
-                if (!d->facts.systemd_scopes)
-                        return sd_bus_error_setf(error, ROOST_ERROR_NOT_SUPPORTED,
-                                                 "resource limits need a systemd user manager (roostd runs without one)");
-        }
+        k = container_run_check_options(d, c->options, &err);
+        if (k < 0)
+                return sd_bus_error_setf(error, k == -EOPNOTSUPP ? ROOST_ERROR_NOT_SUPPORTED : ROOST_ERROR_INVALID_ARGUMENT, "%s", err);
 
         k = prepare_bundle(c, &err);
         if (k < 0) {
@@ -1520,12 +1551,3 @@ int method_container_update(sd_bus_message *m, void *userdata, sd_bus_error *err
         return sd_bus_reply_method_return(m, NULL);
 }
 
-/* --- cp --------------------------------------------------------------------- */
-
-int method_container_copy_from(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        return sd_bus_error_setf(error, ROOST_ERROR_NOT_SUPPORTED, "roost cp is not available yet");
-}
-
-int method_container_copy_to(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        return sd_bus_error_setf(error, ROOST_ERROR_NOT_SUPPORTED, "roost cp is not available yet");
-}

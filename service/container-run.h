@@ -16,6 +16,10 @@ void container_run_free(Container *c);
 /* Kills a running container and waits (bounded) until its shim is gone:
  * for Remove with Force and for prune. */
 int container_run_kill_sync(Container *c);
+/* Checks what CreateContainer can check before it makes anything: resource
+ * controllers, the network mode, bind sources, --init, the seccomp file.
+ * -EOPNOTSUPP / -ENOENT with a message. */
+int container_run_check_options(Daemon *d, const ContainerOptions *o, char **ret_error);
 /* the scope unit name, or NULL when not running */
 const char *container_run_scope(Container *c);
 

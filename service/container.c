@@ -305,7 +305,8 @@ CONTAINER_PROPERTY(finished_at, "t", c->finished_at)
 CONTAINER_PROPERTY(restart_count, "u", c->restart_count)
 CONTAINER_PROPERTY(tty, "b", (int) c->options->tty)
 CONTAINER_PROPERTY(open_stdin, "b", (int) c->options->open_stdin)
-CONTAINER_PROPERTY(log_path, "s", c->log_path)
+/* empty with --log-driver none: there is nothing to read */
+CONTAINER_PROPERTY(log_path, "s", streq(c->options->log_driver, "none") ? "" : c->log_path)
 CONTAINER_PROPERTY(scope, "s", strempty(container_run_scope(c)))
 CONTAINER_PROPERTY(error_text, "s", strempty(c->error))
 
@@ -811,6 +812,11 @@ int method_create_container(sd_bus_message *m, void *userdata, sd_bus_error *err
                                          "You have to remove (or rename) that container to be able to reuse that name.",
                                          opts->name, other->id);
         }
+
+        r = container_run_check_options(d, opts, &err);
+        if (r < 0)
+                return sd_bus_error_setf(error, r == -EOPNOTSUPP ? ROOST_ERROR_NOT_SUPPORTED : ROOST_ERROR_INVALID_ARGUMENT, "%s", err);
+        g_clear_pointer(&err, g_free);
 
         r = container_image_resolve(d, opts->image, &ref, &image_id, &img, &err);
         if (r == -ENOENT)

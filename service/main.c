@@ -291,10 +291,10 @@ static int run(int argc, char *argv[]) {
         r = scope_watch_jobs(&d);
         if (r < 0)
                 return r;
-        r = containers_load(&d);
+        r = images_init(&d);
         if (r < 0)
                 return r;
-        r = images_init(&d);
+        r = containers_load(&d);
         if (r < 0)
                 return r;
 
