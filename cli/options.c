@@ -83,13 +83,18 @@ static int set_value(const Command *cmd, const CliOption *o, void *opts, const c
 }
 
 int cli_parse(const Command *cmd, int argc, char **argv, void *opts, int *ret_argc, char ***ret_argv) {
-        g_autoptr(GString) shorts = g_string_new(cmd->stop_at_positional ? "+:h" : ":h");
+        g_autoptr(GString) shorts = g_string_new(cmd->stop_at_positional ? "+:" : ":");
         g_autofree struct option *longs = NULL;
         size_t n = 0, k = 0;
+        bool h_taken = false; /* docker's run has -h for --hostname: then only --help */
         int c, positional;
 
-        for (const CliOption *o = cmd->options; o && o->long_name; o++)
+        for (const CliOption *o = cmd->options; o && o->long_name; o++) {
                 n++;
+                h_taken = h_taken || o->short_name == 'h';
+        }
+        if (!h_taken)
+                g_string_append_c(shorts, 'h');
         longs = g_new0(struct option, n + 2);
         for (size_t i = 0; i < n; i++) {
                 const CliOption *o = &cmd->options[i];
@@ -104,7 +109,7 @@ int cli_parse(const Command *cmd, int argc, char **argv, void *opts, int *ret_ar
                                 g_string_append_c(shorts, ':');
                 }
         }
-        longs[k++] = (struct option) { .name = "help", .has_arg = no_argument, .val = 'h' };
+        longs[k++] = (struct option) { .name = "help", .has_arg = no_argument, .val = OPT_HELP };
 
         optind = 0; /* full reinitialisation of getopt */
         opterr = 0;
@@ -112,7 +117,7 @@ int cli_parse(const Command *cmd, int argc, char **argv, void *opts, int *ret_ar
                 const CliOption *o;
                 int r;
 
-                if (c == 'h') {
+                if (c == OPT_HELP || (c == 'h' && !h_taken)) {
                         cli_command_help(cmd, stdout);
                         return 0;
                 }
@@ -198,7 +203,12 @@ void cli_command_help(const Command *cmd, FILE *f) {
                         fprintf(f, " (default %s)", o->def);
                 fputc('\n', f);
         }
-        fprintf(f, "  -h, --%-*s   Print usage\n", (int) width, "help");
+        {
+                bool h_taken = false;
+                for (const CliOption *o = cmd->options; o && o->long_name; o++)
+                        h_taken = h_taken || o->short_name == 'h';
+                fprintf(f, "  %s--%-*s   Print usage\n", h_taken ? "    " : "-h, ", (int) width, "help");
+        }
         if (cmd->subcommands)
                 fprintf(f, "\nRun 'roost %s COMMAND --help' for more information on a command.\n", cmd->name);
 }

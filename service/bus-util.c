@@ -92,3 +92,16 @@ int bus_message_read_labels(sd_bus_message *m, GVariant **ret) {
         *ret = g_variant_ref_sink(g_variant_builder_end(&b));
         return 0;
 }
+
+int bus_reply_strv(sd_bus_message *m, char **l) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_return(m, &reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_append_strv(reply, l);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}

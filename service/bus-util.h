@@ -22,6 +22,9 @@ int bus_property_get_bool(sd_bus *bus, const char *path, const char *interface, 
 int bus_property_get_strv(sd_bus *bus, const char *path, const char *interface, const char *property,
                           sd_bus_message *reply, void *userdata, sd_bus_error *error);
 
+/* Replies to m with one string array. */
+int bus_reply_strv(sd_bus_message *m, char **l);
+
 /* Reads an a{ss} argument into a GVariant. */
 #include <glib.h>
 int bus_message_read_labels(sd_bus_message *m, GVariant **ret);

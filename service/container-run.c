@@ -61,6 +61,7 @@ struct ContainerRun {
         char *scope;
         sd_event_source *stop_timer;
         GPtrArray *stop_msgs;         /* Stop() calls answered at exit */
+        GPtrArray *start_waiters;     /* Restart() calls answered when it runs again */
         bool restart_after_stop;      /* Restart() */
 };
 
@@ -68,24 +69,39 @@ static void run_phase_done(Container *c);
 
 /* --- helpers ---------------------------------------------------------------- */
 
+/* cgroupfs files take one write(): no temporary file, no rename */
+static int write_cgroup_file(const char *path, const char *value) {
+        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+                return -errno;
+        if (write(fd, value, strlen(value)) < 0)
+                return -errno;
+        return 0;
+}
+
 static ContainerRun *run_new(Container *c) {
         ContainerRun *r = g_new0(ContainerRun, 1);
         r->c = c;
         r->sync_fd = r->start_fd = r->attach_fd = -EBADF;
         r->stop_msgs = g_ptr_array_new();
+        r->start_waiters = g_ptr_array_new();
         return r;
 }
 
-static void reply_stops(ContainerRun *r, const char *err_name, const char *err_msg) {
-        for (guint i = 0; i < r->stop_msgs->len; i++) {
-                sd_bus_message *m = r->stop_msgs->pdata[i];
+static void reply_all(GPtrArray *msgs, const char *err_name, const char *err_msg) {
+        for (guint i = 0; i < msgs->len; i++) {
+                sd_bus_message *m = msgs->pdata[i];
                 if (err_name)
                         (void) sd_bus_reply_method_errorf(m, err_name, "%s", err_msg);
                 else
                         (void) sd_bus_reply_method_return(m, NULL);
                 sd_bus_message_unref(m);
         }
-        g_ptr_array_set_size(r->stop_msgs, 0);
+        g_ptr_array_set_size(msgs, 0);
+}
+
+static void reply_stops(ContainerRun *r, const char *err_name, const char *err_msg) {
+        reply_all(r->stop_msgs, err_name, err_msg);
 }
 
 static void fail_start(ContainerRun *r, const char *err_name, const char *fmt, ...) _printf_(3, 4);
@@ -100,6 +116,7 @@ static void fail_start(ContainerRun *r, const char *err_name, const char *fmt, .
                 (void) sd_bus_reply_method_errorf(r->start_msg, err_name, "%s", msg);
                 r->start_msg = sd_bus_message_unref(r->start_msg);
         }
+        reply_all(r->start_waiters, err_name, msg);
         g_free(r->c->error);
         r->c->error = g_steal_pointer(&msg);
         log_fields(LOG_WARNING, NULL, "Container %s failed to start: %s", r->c->name, r->c->error);
@@ -116,6 +133,8 @@ void container_run_free(Container *c) {
         sd_bus_message_unref(r->start_msg);
         reply_stops(r, NULL, NULL);
         g_ptr_array_free(r->stop_msgs, TRUE);
+        reply_all(r->start_waiters, ROOST_ERROR_FAILED, "the container went away before it ran again");
+        g_ptr_array_free(r->start_waiters, TRUE);
         sd_event_source_disable_unref(r->shim_watch);
         sd_event_source_disable_unref(r->sync_watch);
         sd_event_source_disable_unref(r->start_watch);
@@ -212,6 +231,8 @@ static const char *shim_error_name(int code) {
 /* --- exit -------------------------------------------------------------------- */
 
 static void schedule_restart(Container *c);
+static int container_run_start(Container *c, sd_bus_message *m, bool attach, bool attach_stdin, const char *detach_keys,
+                               sd_bus_error *error);
 
 static bool restart_wanted(Container *c) {
         const ContainerOptions *o = c->options;
@@ -239,6 +260,7 @@ static void handle_shim_exit(Container *c) {
         _cleanup_close_ int dirfd = open(c->run_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
         bool restart_after = r && r->restart_after_stop;
         bool was_starting = r && r->phase < PHASE_RUNNING;
+        g_autoptr(GPtrArray) restart_msgs = NULL;
 
         if (dirfd >= 0 && read_full_file_at(dirfd, SHIM_EXIT_FILE, 64 * 1024, &text, NULL) >= 0) {
                 c->exit_code = kv_get(text, "exit_code", &code) >= 0 ? atoi(code) : 255;
@@ -266,7 +288,11 @@ static void handle_shim_exit(Container *c) {
                 c->state = c->started_at ? CONTAINER_EXITED : CONTAINER_CREATED;
         else
                 c->state = CONTAINER_EXITED;
-        if (r)
+        if (r && restart_after) {
+                /* Restart() answers once the container runs again */
+                restart_msgs = r->stop_msgs;
+                r->stop_msgs = g_ptr_array_new();
+        } else if (r)
                 reply_stops(r, NULL, NULL);
         container_run_free(c);
         /* the rootfs stays where it is; it is mounted again at the next start */
@@ -286,15 +312,25 @@ static void handle_shim_exit(Container *c) {
                 return;
         }
         if (restart_after) {
+                _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
                 c->stopped_by_user = false;
-                schedule_restart(c);
+                if (container_run_start(c, NULL, false, false, NULL, &e) < 0)
+                        reply_all(restart_msgs, e.name, e.message);
+                else
+                        g_ptr_array_extend_and_steal(c->run->start_waiters, g_steal_pointer(&restart_msgs));
         } else if (!was_starting && restart_wanted(c))
                 schedule_restart(c);
 }
 
+static int on_start_reply(sd_event_source *s, int fd, uint32_t revents, void *userdata);
+
 static int on_shim_exit(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         Container *c = userdata;
 
+        /* a short-lived container can be gone before its start reply was
+         * read: take the reply first, so that it counts as started */
+        if (c->run && c->run->start_fd >= 0)
+                (void) on_start_reply(NULL, c->run->start_fd, EPOLLIN, c);
         if (c->run && c->run->shim_is_child)
                 (void) waitpid(c->run->shim_pid, NULL, WNOHANG);
         handle_shim_exit(c);
@@ -582,6 +618,15 @@ static int prepare_bundle(Container *c, char **ret_error) {
                         goto out;
                 }
         }
+        /* the runtime's state of an earlier run whose shim was killed
+         * before it could delete it ("container already exists") */
+        {
+                g_autofree char *stale = g_strdup_printf("%s/%s/%s", d->runtime_dir, d->facts.runtime, c->id);
+                if (access(stale, F_OK) == 0) {
+                        log_debug("Removing stale runtime state %s", stale);
+                        (void) remove_tree_in_userns(d, stale);
+                }
+        }
         /* what an earlier run left behind */
         for (const char *const *f = (const char *const[]) { SHIM_EXIT_FILE, SHIM_STATE_FILE, SHIM_PID_FILE,
                                                             SHIM_CONTAINER_PID_FILE, SHIM_SOCKET_FILE, NULL }; *f; f++) {
@@ -765,6 +810,7 @@ static void run_phase_done(Container *c) {
         container_emit_event(c, "start", NULL, NULL);
         log_fields(LOG_INFO, NULL, "Container %s started (PID %d).", c->name, (int) c->pid);
 
+        reply_all(r->start_waiters, NULL, NULL);
         if (r->start_msg) {
                 _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
                 int k = sd_bus_message_new_method_return(r->start_msg, &reply);
@@ -1004,16 +1050,16 @@ static int container_run_stop(Container *c, sd_bus_message *m, unsigned timeout,
         c->stopped_by_user = !restart;
         (void) container_save(c);
         c->restart_timer = sd_event_source_disable_unref(c->restart_timer);
-        if (c->state == CONTAINER_RESTARTING) {
+        if (c->state == CONTAINER_RESTARTING)
                 container_set_state(c, CONTAINER_EXITED);
-                if (restart)
-                        return container_run_start(c, NULL, false, false, NULL, error) < 0 ? -EIO : sd_bus_reply_method_return(m, NULL);
-                return sd_bus_reply_method_return(m, NULL);
-        }
         if (!r || !container_is_active(c)) {
-                if (restart)
-                        return container_run_start(c, NULL, false, false, NULL, error) < 0 ? -EIO : sd_bus_reply_method_return(m, NULL);
-                return sd_bus_reply_method_return(m, NULL);
+                if (!restart)
+                        return sd_bus_reply_method_return(m, NULL);
+                k = container_run_start(c, NULL, false, false, NULL, error);
+                if (k < 0)
+                        return k;
+                g_ptr_array_add(c->run->start_waiters, sd_bus_message_ref(m));
+                return 1;
         }
         if (timeout == UINT32_MAX)
                 timeout = c->options->stop_timeout >= 0 ? (unsigned) c->options->stop_timeout : STOP_TIMEOUT_DEFAULT;
@@ -1030,7 +1076,7 @@ static int container_run_stop(Container *c, sd_bus_message *m, unsigned timeout,
                 g_autofree char *cg = container_cgroup(c);
                 g_autofree char *f = cg ? g_strdup_printf("/sys/fs/cgroup%s/cgroup.freeze", cg) : NULL;
                 if (f)
-                        (void) g_file_set_contents(f, "0", 1, NULL);
+                        (void) write_cgroup_file(f, "0");
         }
         k = shim_kill(c, timeout == 0 ? SIGKILL : sig, timeout == 0, NULL);
         if (k < 0)
@@ -1294,6 +1340,7 @@ int method_container_resize(sd_bus_message *m, void *userdata, sd_bus_error *err
 
 /* --- pause, stats, top, update ------------------------------------------------------- */
 
+
 static int freeze(Container *c, bool on, sd_bus_error *error) {
         g_autofree char *cg = container_cgroup(c), *f = NULL;
         g_autoptr(GError) e = NULL;
@@ -1308,9 +1355,9 @@ static int freeze(Container *c, bool on, sd_bus_error *error) {
         if (!on && c->state != CONTAINER_PAUSED)
                 return sd_bus_error_setf(error, ROOST_ERROR_INVALID_ARGUMENT, "container %s is not paused", c->name);
         f = g_strdup_printf("/sys/fs/cgroup%s/cgroup.freeze", cg);
-        if (!g_file_set_contents(f, on ? "1" : "0", 1, &e))
-                return sd_bus_error_setf(error, ROOST_ERROR_FAILED, "cannot %s container %s: %s", on ? "pause" : "unpause",
-                                         c->name, e->message);
+        if (write_cgroup_file(f, on ? "1" : "0") < 0)
+                return sd_bus_error_setf(error, ROOST_ERROR_FAILED, "cannot %s container %s: writing %s: %s",
+                                         on ? "pause" : "unpause", c->name, f, strerror(errno));
         container_set_state(c, on ? CONTAINER_PAUSED : CONTAINER_RUNNING);
         container_emit_event(c, on ? "pause" : "unpause", NULL, NULL);
         return 1;

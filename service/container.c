@@ -966,7 +966,7 @@ int method_prune_containers(sd_bus_message *m, void *userdata, sd_bus_error *err
                 container_destroy(c);
         }
         ids = g_strv_builder_end(removed);
-        return sd_bus_reply_method_return(m, "as", ids);
+        return bus_reply_strv(m, ids);
 }
 
 int method_get_container(sd_bus_message *m, void *userdata, sd_bus_error *error) {

@@ -269,5 +269,5 @@ int method_prune_volumes(sd_bus_message *m, void *userdata, sd_bus_error *error)
                 if (!volume_user(d, names->pdata[i]) && volume_delete(d, names->pdata[i]) >= 0)
                         g_strv_builder_add(removed, names->pdata[i]);
         out = g_strv_builder_end(removed);
-        return sd_bus_reply_method_return(m, "as", out);
+        return bus_reply_strv(m, out);
 }

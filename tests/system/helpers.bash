@@ -16,8 +16,52 @@ roost_reset() {
         systemctl --user stop roostd.service 2>/dev/null || true
         systemctl --user stop roost.slice 2>/dev/null || true
         systemctl --user reset-failed roostd.service 2>/dev/null || true
-        rm -rf "${XDG_DATA_HOME:-$HOME/.local/share}/roost" "${XDG_CONFIG_HOME:-$HOME/.config}/roost" \
-                "$XDG_RUNTIME_DIR/roost"
+        # unpacked layers belong to subordinate IDs: remove them from inside
+        # a user namespace with that mapping, as `podman unshare rm` would
+        unshare --user --map-root-user --map-auto rm -rf "${XDG_DATA_HOME:-$HOME/.local/share}/roost" \
+                "${XDG_CONFIG_HOME:-$HOME/.config}/roost" "$XDG_RUNTIME_DIR/roost" 2>/dev/null ||
+                rm -rf "${XDG_DATA_HOME:-$HOME/.local/share}/roost" "${XDG_CONFIG_HOME:-$HOME/.config}/roost" \
+                        "$XDG_RUNTIME_DIR/roost"
+}
+
+# The fixture registry (tests/harness/registry) and its images.
+registry_addr() {
+        if [ -n "${ROOST_TEST_REGISTRY:-}" ]; then
+                echo "$ROOST_TEST_REGISTRY"
+        else
+                echo "127.0.0.1:$(cat /run/roost-test/registry.port)"
+        fi
+}
+
+# Pulls the busybox fixture and names it "busybox" (docker.io/library/busybox:latest).
+setup_busybox() {
+        local ref
+        ref="$(registry_addr)/roost-test/busybox:latest"
+        roost pull -q "$ref" >/dev/null
+        roost tag "$ref" busybox
+}
+
+# the scopes of running containers
+container_scopes() {
+        systemctl --user list-units --plain --no-legend 'roost-*.scope' | grep -v 'roost-holder' | awk '{print $1}'
+}
+
+# mounts in the holder's mount namespace below $XDG_RUNTIME_DIR/roost/containers
+container_mounts() {
+        local h
+        h=$(manager_prop HolderPID)
+        nsenter -t "$h" -U -m --preserve-credentials cat /proc/self/mountinfo | grep -c " $XDG_RUNTIME_DIR/roost/containers/" || true
+}
+
+# Waits (up to $2 seconds, default 10) until "$1" succeeds.
+wait_for() {
+        local i
+        for i in $(seq $((${2:-10} * 10))); do
+                if eval "$1" >/dev/null 2>&1; then return 0; fi
+                sleep 0.1
+        done
+        echo "timed out waiting for: $1"
+        return 1
 }
 
 manager_prop() {
