@@ -271,8 +271,6 @@ static int check_unsupported(CreateOpts *o) {
         if (o->publish || o->publish_all || o->ip || o->dns || o->add_host)
                 return cli_fail("-p/--publish, -P, --ip, --dns and --add-host need roost networking, which is not built yet; "
                                 "use --network host to reach the container's ports on the host");
-        if (o->network && !g_str_equal(o->network, "none") && !g_str_equal(o->network, "host"))
-                return cli_fail("network \"%s\" not found: this roost supports --network none and --network host", o->network);
         return 0;
 }
 
@@ -421,7 +419,7 @@ static int run_run(const Command *cmd, void *opts, int argc, char **argv) {
         path = create_container(o, argv[0], argc - 1, argv + 1, &code);
         if (!path)
                 return code;
-        if (o->tty && o->interactive && !isatty(STDIN_FILENO)) {
+        if (!o->detach && o->tty && o->interactive && !isatty(STDIN_FILENO)) {
                 remove_failed(path);
                 return cli_fail("the input device is not a TTY: drop -t, or run from a terminal");
         }

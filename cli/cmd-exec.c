@@ -74,6 +74,11 @@ static int run_exec(const Command *cmd, void *o, int argc, char **argv) {
         sock = g_unix_fd_list_get(fds, g_variant_get_handle(fdv), NULL);
         if (sock < 0)
                 return cli_fail("roostd did not hand over the exec stream");
+        if (e->detach) {
+                /* it runs on its own; the stream carries nothing */
+                close(sock);
+                return 0;
+        }
         {
                 CliStreamOptions so = { .tty = e->tty, .send_stdin = e->interactive, .sig_proxy = false };
                 code = cli_stream_run(sock, &so);

@@ -83,6 +83,7 @@ assert_nothing_left() {
         run roost run --network mynet busybox true
         assert_status 125
         assert_output_contains "network mynet not found"
+        assert_output_contains "--network none and --network host"
         assert_nothing_left
 }
 
