@@ -44,6 +44,25 @@ run() { "$SRC/tests/harness/as-user" "$@"; }
 run systemctl --user daemon-reload
 run systemctl --user enable --now roostd
 echo "quickstart: roostd is $(run systemctl --user is-active roostd) for $user"
+
+# An image that needs no network: Debian's busybox-static as a root file
+# system, imported as "busybox".
+rootfs=$(mktemp -d)
+trap 'rm -rf "$rootfs"' EXIT
+mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/tmp" "$rootfs/root"
+cp /bin/busybox "$rootfs/bin/busybox"
+for applet in $(/bin/busybox --list); do
+        [ -e "$rootfs/bin/$applet" ] || ln -s busybox "$rootfs/bin/$applet"
+done
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$rootfs/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
+chmod 1777 "$rootfs/tmp"
+tar -C "$rootfs" --numeric-owner --owner=0 --group=0 -cf - . | run roost import - busybox:quickstart >/dev/null
+echo "quickstart: imported busybox:quickstart from Debian's busybox-static"
+echo
+echo "\$ roost run --rm busybox:quickstart sh -c 'echo Hello from a rootless roost container; id; uname -sr'"
+run roost run --rm busybox:quickstart sh -c 'echo Hello from a rootless roost container; id; uname -sr'
+echo
 run roost info
 echo
-echo "quickstart: done. As $user, try: roost info; busctl --user introspect io.roost.Roost1 /io/roost/Roost1"
+echo "quickstart: done. As $user, try: roost run -it busybox:quickstart sh; roost ps -a; roost --help"

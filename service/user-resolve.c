@@ -114,6 +114,7 @@ int user_resolve(int rootfd, const char *spec, char *const *group_add, ResolvedU
                 else {
                         g_auto(GStrv) gr = find_entry(group, group_part, 0, false);
                         if (!gr || !parse_id(gr[2], &id)) {
+                                resolved_user_clear(&u);
                                 *ret_error = g_strdup_printf("unable to find group %s: no matching entries in group file", group_part);
                                 return -ENOENT;
                         }

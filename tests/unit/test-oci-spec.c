@@ -40,6 +40,11 @@ static bool array_has(JsonArray *a, const char *s) {
         return false;
 }
 
+static void assert_args(char **x, const char *want) {
+        g_autofree char *j = g_strjoinv(" ", x);
+        g_assert_cmpstr(j, ==, want);
+}
+
 static void test_args(void) {
         ImageConfig img = { .entrypoint = g_strsplit("/ep x", " ", -1), .cmd = g_strsplit("c1 c2", " ", -1) };
         g_autoptr(ContainerOptions) a = opts("{'Image': <'i'>}");
@@ -49,14 +54,14 @@ static void test_args(void) {
         g_auto(GStrv) x = NULL;
 
         x = oci_spec_args(a, &img);
-        g_assert_cmpstr(g_strjoinv(" ", x), ==, "/ep x c1 c2");
+        assert_args(x, "/ep x c1 c2");
         g_strfreev(x);
         x = oci_spec_args(b, &img);
-        g_assert_cmpstr(g_strjoinv(" ", x), ==, "/ep x new");
+        assert_args(x, "/ep x new");
         g_strfreev(x);
         /* a new entrypoint drops the image's Cmd */
         x = oci_spec_args(c, &img);
-        g_assert_cmpstr(g_strjoinv(" ", x), ==, "/other");
+        assert_args(x, "/other");
         g_strfreev(x);
         x = oci_spec_args(d, &img);
         g_assert_null(x[0]);

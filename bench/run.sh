@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# bench/run.sh: container start-up and scale (issue 5), side by side in one
+# session run:
+#   1. `roost run --rm busybox true` vs `podman run --rm busybox true` vs raw
+#      `crun run` of an equivalent rootless bundle, alternating, N rounds;
+#      medians and ratios
+#   2. 100 containers at once: roostd RSS, roost-shim RSS (max, mean),
+#      `roost ps` wall time (and podman's conmon for scale)
+# Run as the test user inside the session, with the fixture registry up:
+#   sudo tests/harness/as-user bench/run.sh [ROUNDS] [CONTAINERS]
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+N=${1:-30}
+M=${2:-100}
+REG=${ROOST_TEST_REGISTRY:-127.0.0.1:$(cat /run/roost-test/registry.port)}
+IMG=$REG/roost-test/busybox:latest
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+now_us() { echo "${EPOCHREALTIME/./}"; }
+
+roost pull -q "$IMG" >/dev/null
+podman pull -q --tls-verify=false "$IMG" >/dev/null
+
+# an equivalent bundle for raw crun: the same rootfs, rootless spec
+mkdir -p "$WORK/bundle/rootfs"
+tar -C "$WORK/bundle/rootfs" -xf /var/cache/roost-test/fixtures/busybox-rootfs.tar 2>/dev/null || true
+( cd "$WORK/bundle" && crun spec --rootless && sed -i 's/"terminal": true/"terminal": false/; s/"sh"/"true"/' config.json )
+
+roost run --rm "$IMG" true
+podman run --rm "$IMG" true
+for i in $(seq "$N"); do
+        s=$(now_us); roost run --rm "$IMG" true; e=$(now_us); echo $((e - s)) >>"$WORK/roost"
+        s=$(now_us); podman run --rm "$IMG" true >/dev/null; e=$(now_us); echo $((e - s)) >>"$WORK/podman"
+        s=$(now_us); crun --root "$WORK/crun" run --bundle "$WORK/bundle" "bench-$i" >/dev/null; e=$(now_us); echo $((e - s)) >>"$WORK/crun"
+done
+r=$(median <"$WORK/roost"); p=$(median <"$WORK/podman"); c=$(median <"$WORK/crun")
+report "run --rm true: roost median (ms, n=$N)" "$(echo "scale=1; $r / 1000" | bc)"
+report "run --rm true: podman median (ms)" "$(echo "scale=1; $p / 1000" | bc)"
+report "run true: raw crun median (ms)" "$(echo "scale=1; $c / 1000" | bc)"
+report "ratio roost / podman (target <= 0.35)" "$(ratio "$r" "$p")"
+report "ratio roost / crun (target <= 3)" "$(ratio "$r" "$c")"
+
+# --- many containers ---------------------------------------------------------
+for i in $(seq "$M"); do
+        roost run -d --name "bench-many-$i" "$IMG" sleep 3600 >/dev/null
+done
+sleep 1
+pid=$(systemctl --user show -p MainPID --value roostd)
+report "roostd RSS with $M containers (KiB, target <= 16384)" "$(rss_kib "$pid")"
+shims=$(pgrep -u "$(id -u)" -x roost-shim || true)
+max=0; sum=0; n=0
+for s in $shims; do
+        k=$(rss_kib "$s"); sum=$((sum + k)); n=$((n + 1)); [ "$k" -gt "$max" ] && max=$k
+done
+report "roost-shim RSS, max of $n (KiB, target <= 1024)" "$max"
+[ "$n" -gt 0 ] && report "roost-shim RSS, mean (KiB)" "$((sum / n))"
+ps_ms=$(hyperfine_median 20 roost ps)
+report "roost ps with $M running, median (ms, target <= 20)" "$ps_ms"
+roost rm -f $(roost ps -aq --filter name=bench-many) >/dev/null
+
+# podman's per-container monitor, for scale
+podman run -d --name bench-conmon "$IMG" sleep 3600 >/dev/null
+cpid=$(pgrep -u "$(id -u)" -x conmon | head -1 || true)
+[ -n "$cpid" ] && report "podman conmon RSS, one container (KiB)" "$(rss_kib "$cpid")"
+podman rm -f -t 0 bench-conmon >/dev/null
