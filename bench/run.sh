@@ -34,9 +34,9 @@ podman run --rm "$IMG" true
 for i in $(seq "$N"); do
         s=$(now_us); roost run --rm "$IMG" true; e=$(now_us); echo $((e - s)) >>"$WORK/roost"
         s=$(now_us); podman run --rm "$IMG" true >/dev/null; e=$(now_us); echo $((e - s)) >>"$WORK/podman"
-        s=$(now_us); crun --root "$WORK/crun" run --bundle "$WORK/bundle" "bench-$i" >/dev/null; e=$(now_us); echo $((e - s)) >>"$WORK/crun"
+        s=$(now_us); crun --root "$WORK/crun-root" run --bundle "$WORK/bundle" "bench-$i" >/dev/null; e=$(now_us); echo $((e - s)) >>"$WORK/crun.times"
 done
-r=$(median <"$WORK/roost"); p=$(median <"$WORK/podman"); c=$(median <"$WORK/crun")
+r=$(median <"$WORK/roost"); p=$(median <"$WORK/podman"); c=$(median <"$WORK/crun.times")
 report "run --rm true: roost median (ms, n=$N)" "$(echo "scale=1; $r / 1000" | bc)"
 report "run --rm true: podman median (ms)" "$(echo "scale=1; $p / 1000" | bc)"
 report "run true: raw crun median (ms)" "$(echo "scale=1; $c / 1000" | bc)"

@@ -387,11 +387,11 @@ int cli_start_and_attach(const char *path, bool attach, bool interactive, bool t
                 return 0;
         if (code < 0)
                 return EXIT_ROOST_ERROR;
-        if (auto_remove) {
-                /* docker run --rm returns once the container is gone */
+        {
+                /* return once roostd knows too (docker run --rm: once the
+                 * container is gone), so the next command sees it stopped */
                 gint ignored;
-                g_clear_error(&error);
-                (void) roost_container1_call_wait_sync(c, "removed", &ignored, NULL, NULL);
+                (void) roost_container1_call_wait_sync(c, auto_remove ? "removed" : "not-running", &ignored, NULL, NULL);
         }
         return code;
 }

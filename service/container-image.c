@@ -4,6 +4,7 @@
 #include "container-image.h"
 #include "image-store.h"
 #include "reference.h"
+#include "roost-names.h"
 #include "snapshot.h"
 
 /* The name to show for what the user typed: the normalised reference for a
@@ -67,8 +68,20 @@ int container_image_config(Daemon *d, const char *image_id, ImageConfig **ret_co
         return r < 0 ? r : -EIO;
 }
 
+static char *rootfs_path(Daemon *d, const char *id) {
+        return g_strdup_printf("%s/" ROOST_CONTAINERS_DIR "/%s/rootfs", d->runtime_dir, id);
+}
+
 int container_rootfs_prepare(Daemon *d, const char *image_id, const char *id, char **ret_rootfs, char **ret_error) {
-        int r = snapshot_prepare(d, image_id, id, ret_rootfs);
+        g_autofree char *rootfs = rootfs_path(d, id);
+        int r;
+
+        /* mounted already (started before, holder unchanged): nothing to do */
+        if (holder_is_mounted(d->holder, rootfs)) {
+                *ret_rootfs = g_steal_pointer(&rootfs);
+                return 0;
+        }
+        r = snapshot_prepare(d, image_id, id, ret_rootfs);
 
         if (r < 0 && ret_error && !*ret_error)
                 *ret_error = g_strdup_printf(r == -ENOENT ? "the image %s of the container is gone"
@@ -78,6 +91,10 @@ int container_rootfs_prepare(Daemon *d, const char *image_id, const char *id, ch
 }
 
 int container_rootfs_unmount(Daemon *d, const char *id) {
+        g_autofree char *rootfs = rootfs_path(d, id);
+
+        if (!holder_is_mounted(d->holder, rootfs))
+                return 0;
         return snapshot_unmount(d, id);
 }
 

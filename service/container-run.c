@@ -295,8 +295,10 @@ static void handle_shim_exit(Container *c) {
         } else if (r)
                 reply_stops(r, NULL, NULL);
         container_run_free(c);
-        /* the rootfs stays where it is; it is mounted again at the next start */
-        (void) container_rootfs_unmount(c->daemon, c->id);
+        /* unmounted until the next start (a container about to be removed
+         * is unmounted by the removal) */
+        if (!c->options->auto_remove || was_starting)
+                (void) container_rootfs_unmount(c->daemon, c->id);
         (void) container_save(c);
         container_emit_changed(c, "State", "Pid", "ExitCode", "FinishedAt", "Error", "Scope", NULL);
         if (!was_starting) {
@@ -354,61 +356,25 @@ static int watch_shim(Container *c, pid_t pid) {
 
 /* --- start ------------------------------------------------------------------- */
 
-typedef struct ResolveArgs {
-        const char *rootfs;
-        const char *user;
-        char *const *group_add;
-        const char *workdir;
-} ResolveArgs;
-
-/* in the holder's namespaces: the user from the container's own files */
-static int resolve_fn(void *userdata, char *errbuf, size_t errlen) {
-        ResolveArgs *a = userdata;
-        _cleanup_close_ int root = open(a->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+/* The user from the container's own /etc/passwd and /etc/group, read
+ * through the holder's mount namespace (no need to join it). */
+static int resolve_user(Container *c, const char *rootfs, const char *user, char *const *group_add, uid_t *uid, gid_t *gid,
+                        GArray *gids, char **ret_error) {
+        _cleanup_close_ int root = holder_open_dir(c->daemon->holder, rootfs);
         ResolvedUser u = {};
-        g_autofree char *err = NULL;
-        g_autoptr(GString) out = g_string_new(NULL);
         int r;
 
         if (root < 0) {
-                snprintf(errbuf, errlen, "cannot open the root filesystem %s: %s", a->rootfs, strerror(errno));
-                return -errno;
+                *ret_error = g_strdup_printf("cannot open the root filesystem %s: %s", rootfs, strerror(-root));
+                return root;
         }
-        r = user_resolve(root, a->user, a->group_add, &u, &err);
-        if (r < 0) {
-                snprintf(errbuf, errlen, "%s", err);
+        r = user_resolve(root, user, group_add, &u, ret_error);
+        if (r < 0)
                 return r;
-        }
-        g_string_append_printf(out, "%u %u", u.uid, u.gid);
-        for (size_t i = 0; i < u.n_gids; i++)
-                g_string_append_printf(out, "%s%u", i ? "," : " ", u.gids[i]);
-        snprintf(errbuf, errlen, "%s", out->str);
+        *uid = u.uid;
+        *gid = u.gid;
+        g_array_append_vals(gids, u.gids, (guint) u.n_gids);
         resolved_user_clear(&u);
-        return 0;
-}
-
-static int resolve_user(Container *c, const char *rootfs, const char *user, char *const *group_add, uid_t *uid, gid_t *gid,
-                        GArray *gids, char **ret_error) {
-        ResolveArgs a = { .rootfs = rootfs, .user = user, .group_add = group_add };
-        g_autofree char *out = NULL;
-        g_auto(GStrv) parts = NULL;
-        int r;
-
-        r = nsexec_run(c->daemon, CLONE_NEWUSER | CLONE_NEWNS, resolve_fn, &a, 10000, &out);
-        if (r < 0) {
-                *ret_error = g_steal_pointer(&out);
-                return r;
-        }
-        parts = g_strsplit(out ? out : "0 0", " ", 3);
-        *uid = (uid_t) g_ascii_strtoull(parts[0], NULL, 10);
-        *gid = (gid_t) g_ascii_strtoull(parts[1] ? parts[1] : "0", NULL, 10);
-        if (parts[1] && parts[2]) {
-                g_auto(GStrv) g = g_strsplit(parts[2], ",", -1);
-                for (char **x = g; *x; x++) {
-                        gid_t v = (gid_t) g_ascii_strtoull(*x, NULL, 10);
-                        g_array_append_val(gids, v);
-                }
-        }
         return 0;
 }
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <ftw.h>
 #include <json-glib/json-glib.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -244,15 +245,17 @@ void container_notify_exit(Container *c) {
         reply_waiters(c, false);
 }
 
-static int rm_rf_private(const char *path) {
-        /* our own files (logs, the shim's state): not owned by subuids */
-        g_autofree char *cmd = NULL;
-        char *argv[] = { "rm", "-rf", "--one-file-system", (char *) path, NULL };
-        g_autoptr(GError) e = NULL;
-        int status;
+static int rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+        if (remove(path) < 0 && errno != ENOENT)
+                log_debug_errno(errno, "Cannot remove %s: %m", path);
+        return 0;
+}
 
-        if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &e))
-                return log_warning_errno(EIO, "Failed to remove %s: %s", path, e->message);
+/* our own files (logs, the shim's state): not owned by subuids, so roostd
+ * removes them itself; FTW_PHYS: symlinks are removed, never followed */
+static int rm_rf_private(const char *path) {
+        if (nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 && errno != ENOENT)
+                return log_warning_errno(errno, "Failed to remove %s: %m", path);
         return 0;
 }
 

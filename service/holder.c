@@ -308,3 +308,37 @@ int holder_acquire(const HolderParams *p, Holder **ret) {
         *ret = h;
         return 0;
 }
+
+int holder_open_dir(const Holder *h, const char *path) {
+        _cleanup_free_ char *p = NULL;
+        int fd;
+
+        if (!h || h->pid <= 0 || path[0] != '/')
+                return -EINVAL;
+        if (asprintf(&p, "/proc/%d/root%s", (int) h->pid, path) < 0)
+                return -ENOMEM;
+        fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        return fd < 0 ? -errno : fd;
+}
+
+bool holder_is_mounted(const Holder *h, const char *path) {
+        _cleanup_free_ char *p = NULL, *text = NULL;
+        size_t n = strlen(path);
+
+        if (!h || h->pid <= 0 || asprintf(&p, "/proc/%d/mountinfo", (int) h->pid) < 0)
+                return false;
+        if (read_full_file(p, 16 * 1024 * 1024, &text, NULL) < 0)
+                return false;
+        /* field 5 is the mount point: "ID PARENT MAJ:MIN ROOT MOUNTPOINT ..." */
+        for (char *line = text, *next; line && *line; line = next) {
+                char *f = line;
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = 0;
+                for (int i = 0; i < 4 && f; i++)
+                        f = strchr(f, ' ') ? strchr(f, ' ') + 1 : NULL;
+                if (f && strncmp(f, path, n) == 0 && (f[n] == ' ' || f[n] == 0))
+                        return true;
+        }
+        return false;
+}

@@ -38,3 +38,8 @@ int holder_acquire(const HolderParams *p, Holder **ret);
 /* Is the holder we know still the same live process? */
 bool holder_alive(const Holder *h);
 void holder_free(Holder *h);
+
+/* The holder's mount namespace as roostd sees it, without joining it:
+ * through /proc/PID/root and /proc/PID/mountinfo (same user). */
+int holder_open_dir(const Holder *h, const char *path);  /* an O_PATH|O_DIRECTORY fd */
+bool holder_is_mounted(const Holder *h, const char *path);
