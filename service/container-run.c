@@ -67,6 +67,14 @@ struct ContainerRun {
 
 static void run_phase_done(Container *c);
 
+/* milliseconds since the start of this run, for the debug log */
+static double run_ms(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (double) ts.tv_sec * 1e3 + (double) ts.tv_nsec / 1e6;
+}
+#define trace(c, what) log_debug("container %.12s: %s at %.1f ms", (c)->id, what, run_ms())
+
 /* --- helpers ---------------------------------------------------------------- */
 
 /* cgroupfs files take one write(): no temporary file, no rename */
@@ -335,6 +343,7 @@ static int on_shim_exit(sd_event_source *s, int fd, uint32_t revents, void *user
                 (void) on_start_reply(NULL, c->run->start_fd, EPOLLIN, c);
         if (c->run && c->run->shim_is_child)
                 (void) waitpid(c->run->shim_pid, NULL, WNOHANG);
+        trace(c, "shim exited");
         handle_shim_exit(c);
         return 0;
 }
@@ -711,6 +720,7 @@ static int on_sync(sd_event_source *s, int fd, uint32_t revents, void *userdata)
         line[n] = 0;
         strstrip_trailing(line);
         if (startswith(line, "created ")) {
+                trace(c, "created");
                 c->pid = atoi(line + 8);
                 send_start(c);
                 return 0;
@@ -756,6 +766,7 @@ static void on_scope_started(Daemon *d, const char *result, const char *error_me
                 (void) kill(r->shim_pid, SIGKILL);
                 return;
         }
+        trace(c, "scope started");
         send_go(c);
 }
 
@@ -764,6 +775,7 @@ static void run_phase_done(Container *c) {
         ContainerRun *r = c->run;
         g_autofree char *pidtext = NULL;
 
+        trace(c, "running");
         r->phase = PHASE_RUNNING;
         c->started_at = now_usec();
         c->finished_at = 0;
@@ -816,7 +828,9 @@ static int container_run_start(Container *c, sd_bus_message *m, bool attach, boo
         if (k < 0)
                 return sd_bus_error_setf(error, k == -EOPNOTSUPP ? ROOST_ERROR_NOT_SUPPORTED : ROOST_ERROR_INVALID_ARGUMENT, "%s", err);
 
+        trace(c, "start requested");
         k = prepare_bundle(c, &err);
+        trace(c, "bundle prepared");
         if (k < 0) {
                 g_free(c->error);
                 c->error = g_strdup(err ? err : strerror(-k));
