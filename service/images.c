@@ -170,6 +170,7 @@ static void blob_task_remove(BlobTask *t) {
 }
 
 static void blob_close_sink(BlobTask *t) {
+        /* the source before its descriptor (see helper.c) */
         t->sink_src = sd_event_source_disable_unref(t->sink_src);
         t->sink_fd = safe_close(t->sink_fd);
         t->pending_len = 0;
@@ -462,9 +463,10 @@ static void layer_task_free(LayerTask *t) {
                 blob_task_unwatch(t->blob, t);
         if (t->parent_task)
                 layer_task_unwatch(t->parent_task, t);
+        /* the source before its descriptor (see helper.c) */
+        t->child_src = sd_event_source_disable_unref(t->child_src);
         if (t->child.pid > 0)
                 nsexec_kill(&t->child);
-        sd_event_source_disable_unref(t->child_src);
         safe_close(t->out_fd);
         if (t->tmp) {
                 char *names[] = { t->tmp, NULL };
@@ -528,8 +530,10 @@ static void layer_try_complete(LayerTask *t) {
         if (t->streaming && !t->blob_done)
                 return;
         if (t->blob_done && t->blob_r < 0) {
-                if (t->unpack_started && !t->unpack_done && t->child.pid > 0)
+                if (t->unpack_started && !t->unpack_done && t->child.pid > 0) {
+                        t->child_src = sd_event_source_disable_unref(t->child_src);
                         nsexec_kill(&t->child);
+                }
                 layer_finish(t, t->blob_r, t->blob_msg);
                 return;
         }

@@ -183,11 +183,13 @@ typedef struct RemoveJob {
 
 static int on_remove_exit(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         RemoveJob *j = userdata;
-        int r = nsexec_finish(&j->child, NULL);
+        int r;
 
+        /* the source goes before nsexec_finish() closes its descriptor */
+        j->src = sd_event_source_disable_unref(j->src);
+        r = nsexec_finish(&j->child, NULL);
         if (r < 0)
                 log_warning_errno(r, "Removing unused layers failed: %m");
-        sd_event_source_disable_unref(j->src);
         free(j);
         return 0;
 }

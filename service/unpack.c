@@ -33,8 +33,14 @@ typedef struct Unpacker {
         char *cached_parent;
         int cached_fd;
         GHashTable *created;   /* UNPACK_APPLY: paths this layer wrote, for opaque dirs */
+        GArray *dir_times;     /* DirTime: set last, as later entries change them */
         unsigned entries, skipped;
 } Unpacker;
+
+typedef struct DirTime {
+        char *path;
+        struct timespec ts[2];
+} DirTime;
 
 static int fail(Unpacker *u, int r, const char *entry, const char *fmt, ...) _printf_(4, 5);
 static int fail(Unpacker *u, int r, const char *entry, const char *fmt, ...) {
@@ -437,6 +443,11 @@ static int unpack_entry(Unpacker *u, struct archive_entry *e) {
                 fd = openat(dirfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (fd < 0)
                         return fail(u, -errno, raw, "cannot open the directory: %m");
+                {
+                        DirTime dt = { .path = g_strdup(full) };
+                        times_of(e, dt.ts);
+                        g_array_append_val(u->dir_times, dt);
+                }
                 return finish_fd(u, fd, e, raw);
         case AE_IFREG:
                 r = make_room(u, dirfd, base, false, raw, &exists);
@@ -500,6 +511,7 @@ int unpack_layer(const UnpackParams *p, UnpackResult *ret, char **ret_error) {
                 return -ENOMEM;
         if (p->mode == UNPACK_APPLY)
                 u.created = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        u.dir_times = g_array_new(FALSE, FALSE, sizeof(DirTime));
 
         r = open_readers(&u);
         while (r >= 0) {
@@ -531,6 +543,15 @@ int unpack_layer(const UnpackParams *p, UnpackResult *ret, char **ret_error) {
                         r = fail(&u, -EBADMSG, NULL, "cannot read the layer stream: %s",
                                  archive_error_string(u.raw) ?: "decompression failed");
         }
+        /* directories last, deepest first: their entries changed their times */
+        for (guint i = u.dir_times->len; r >= 0 && i > 0; i--) {
+                DirTime *dt = &g_array_index(u.dir_times, DirTime, i - 1);
+                int fd = openat2_beneath(p->root_fd, dt->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+                if (fd >= 0) {
+                        (void) futimens(fd, dt->ts);
+                        safe_close(fd);
+                }
+        }
         if (r >= 0) {
                 sha256_final(u.hash, ret->diff_id);
                 ret->size = u.size;
@@ -545,6 +566,9 @@ int unpack_layer(const UnpackParams *p, UnpackResult *ret, char **ret_error) {
         cache_reset(&u);
         if (u.created)
                 g_hash_table_destroy(u.created);
+        for (guint i = 0; i < u.dir_times->len; i++)
+                g_free(g_array_index(u.dir_times, DirTime, i).path);
+        g_array_free(u.dir_times, TRUE);
         if (u.raw)
                 archive_read_free(u.raw);
         if (u.tar)
