@@ -7,7 +7,9 @@
 # registry (tests/harness/registry + fixtures push), ROUNDS rounds (default
 # 5) alternating `roost pull` (after roost rmi + prune) and
 # `podman pull --tls-verify=false` (after podman rmi; podman's default
-# storage). Prints the medians, the ratio roost/podman, and roostd's RSS
+# storage), and podman with --storage-driver overlay in a store of its own
+# (podman's default here may be vfs). Prints the medians, the ratios
+# roost/podman, and roostd's RSS
 # during the pulls (the largest VmRSS sampled every 10 ms, and VmHWM of a
 # roostd started fresh before the round).
 #
@@ -74,12 +76,18 @@ roost_round() {
         echo "$((t1 - t0)) $rss $hwm"
 }
 
+OVL=$(mktemp -d /var/tmp/roost-bench-podman.XXXXXX)
+podman_ovl() { podman --root "$OVL/root" --runroot "$OVL/run" --storage-driver overlay "$@"; }
+trap 'podman unshare rm -rf "$OVL" 2>/dev/null || rm -rf "$OVL"' EXIT
+
+# podman_round REF [ovl]: ms, or "n/a" when that podman cannot pull
 podman_round() {
-        local ref=$1 t0 t1
-        podman rmi -f "$ref" >/dev/null 2>&1 || true
-        podman image prune -a -f >/dev/null 2>&1 || true
+        local ref=$1 t0 t1 pm=podman
+        [ "${2:-}" = ovl ] && pm=podman_ovl
+        $pm rmi -f "$ref" >/dev/null 2>&1 || true
+        $pm image prune -a -f >/dev/null 2>&1 || true
         t0=$(now_ms)
-        podman pull -q --tls-verify=false "$ref" >/dev/null
+        $pm pull -q --tls-verify=false "$ref" >/dev/null 2>&1 || { echo n/a; return; }
         t1=$(now_ms)
         echo "$((t1 - t0))"
 }
@@ -89,26 +97,35 @@ echo "$ROUNDS rounds each, alternating; registry $REG"
 declare -A med
 for tag in latest zstd; do
         ref=$REG/roost-test/big:$tag
-        : >/tmp/bench-roost.$$ ; : >/tmp/bench-podman.$$ ; : >/tmp/bench-rss.$$ ; : >/tmp/bench-hwm.$$
-        podman_round "$ref" >/dev/null # warm-up: podman's first run sets up its storage
+        : >/tmp/bench-roost.$$ ; : >/tmp/bench-podman.$$ ; : >/tmp/bench-ovl.$$ ; : >/tmp/bench-rss.$$ ; : >/tmp/bench-hwm.$$
+        # warm-up: podman's first run sets up its storage
+        podman_round "$ref" >/dev/null
+        podman_round "$ref" ovl >/dev/null
         for i in $(seq 1 "$ROUNDS"); do
                 read -r ms rss hwm < <(roost_round "$ref")
                 echo "$ms" >>/tmp/bench-roost.$$
                 echo "$rss" >>/tmp/bench-rss.$$
                 echo "$hwm" >>/tmp/bench-hwm.$$
                 p=$(podman_round "$ref")
-                echo "$p" >>/tmp/bench-podman.$$
-                printf '  big:%-6s round %d: roost %5d ms (roostd RSS max %d kB, HWM %d kB)  podman %5d ms\n' "$tag" "$i" "$ms" "$rss" "$hwm" "$p"
+                [ "$p" != n/a ] && echo "$p" >>/tmp/bench-podman.$$
+                o=$(podman_round "$ref" ovl)
+                [ "$o" != n/a ] && echo "$o" >>/tmp/bench-ovl.$$
+                printf '  big:%-6s round %d: roost %5d ms (roostd RSS max %d kB, HWM %d kB)  podman %5s ms  podman overlay %5s ms\n' \
+                        "$tag" "$i" "$ms" "$rss" "$hwm" "$p" "$o"
         done
         r=$(median </tmp/bench-roost.$$)
         p=$(median </tmp/bench-podman.$$)
+        o=$([ -s /tmp/bench-ovl.$$ ] && median </tmp/bench-ovl.$$ || echo 0)
         rss=$(sort -n /tmp/bench-rss.$$ | tail -1)
         hwm=$(sort -n /tmp/bench-hwm.$$ | tail -1)
         med[$tag]=$r
-        printf 'big:%-6s median: roost %s ms, podman %s ms, ratio %.2f; roostd RSS during pull max %.1f MiB (VmHWM %.1f MiB)\n' \
-                "$tag" "$r" "$p" "$(echo "$r / $p" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$(echo "$hwm / 1024" | bc -l)"
+        printf 'big:%-6s median: roost %s ms, podman (%s) %s ms, ratio %.2f; podman overlay %s ms, ratio %s; roostd RSS during pull max %.1f MiB (VmHWM %.1f MiB)\n' \
+                "$tag" "$r" "$(podman info --format '{{.Store.GraphDriverName}}' 2>/dev/null)" "$p" "$(echo "$r / $p" | bc -l)" \
+                "$o" "$([ "$o" != 0 ] && printf '%.2f' "$(echo "$r / $o" | bc -l)" || echo n/a)" \
+                "$(echo "$rss / 1024" | bc -l)" "$(echo "$hwm / 1024" | bc -l)"
         rm -f /tmp/bench-*.$$
 done
 printf 'zstd vs gzip (roost medians): %s ms vs %s ms, ratio %.2f\n' "${med[zstd]}" "${med[latest]}" "$(echo "${med[zstd]} / ${med[latest]}" | bc -l)"
 roost rmi -f "$REG/roost-test/big:latest" "$REG/roost-test/big:zstd" >/dev/null 2>&1 || true
 podman rmi -f "$REG/roost-test/big:latest" "$REG/roost-test/big:zstd" >/dev/null 2>&1 || true
+podman_ovl rmi -a -f >/dev/null 2>&1 || true

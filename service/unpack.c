@@ -332,22 +332,15 @@ static int whiteout(Unpacker *u, int dirfd, const char *parent, const char *base
                         return 0;
                 }
                 /* remove what lower layers put here, keep what this layer did */
-                DIR *d;
-                struct dirent *de;
-                int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
-                if (fd < 0 || !(d = fdopendir(fd))) {
-                        safe_close(fd);
-                        return fail(u, -errno, entry, "cannot list the directory: %m");
-                }
-                while ((de = readdir(d))) {
-                        g_autofree char *p = NULL;
-                        if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-                                continue;
-                        p = *parent ? g_strdup_printf("%s/%s", parent, de->d_name) : g_strdup(de->d_name);
+                _cleanup_strv_free_ char **names = NULL;
+                int r = readdir_names_at(dirfd, &names);
+                if (r < 0)
+                        return fail(u, r, entry, "cannot list the directory: %s", strerror(-r));
+                for (char **n = names; *n; n++) {
+                        g_autofree char *p = *parent ? g_strdup_printf("%s/%s", parent, *n) : g_strdup(*n);
                         if (!g_hash_table_contains(u->created, p))
-                                (void) rm_rf_at(dirfd, de->d_name);
+                                (void) rm_rf_at(dirfd, *n);
                 }
-                closedir(d);
                 return 0;
         }
         if (startswith(base, WHITEOUT_META_PREFIX))

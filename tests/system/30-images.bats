@@ -278,6 +278,20 @@ check_layers_expected() {
         assert_output_contains "Hint:"
 }
 
+@test "rmi then pull again at once: the layers are there, not half removed" {
+        for i in 1 2 3; do
+                roost pull -q "$REG/roost-test/net:latest" >/dev/null
+                roost rmi "$REG/roost-test/net:latest" >/dev/null
+                roost pull -q "$REG/roost-test/net:latest" >/dev/null
+                sleep 0.5
+                for dir in $(roost image inspect --format '{{.GraphDriver.Data.LowerDir}}' "$REG/roost-test/net" | tr ':' ' '); do
+                        [ -d "$dir/usr" ] || [ -d "$dir/bin" ] || { echo "layer $dir is gone"; return 1; }
+                done
+                run roost images "$REG/roost-test/net"
+                [[ "$output" != *" 0B"* ]]
+        done
+}
+
 @test "rmi refuses while a container uses the image, -f only untags it" {
         id=$(roost pull -q "$REG/roost-test/busybox:latest")
         python3 - "$DATA/state.db" "$id" <<'PY'
@@ -575,6 +589,17 @@ EOS
         cat "$BATS_TEST_TMPDIR/counts"
         [ "$(wc -l <"$BATS_TEST_TMPDIR/counts")" -ge 2 ]
         ! awk '$1 != 1' "$BATS_TEST_TMPDIR/counts" | grep -q .
+}
+
+@test "mirrors are tried first; one that fails is skipped" {
+        fresh
+        # 127.0.0.9:9 serves nothing: its mirror (the fixture registry) must
+        with_config "[Registry 127.0.0.9:9]\nMirrors=127.0.0.1:1 $REG\n"
+        run roost pull -q "127.0.0.9:9/roost-test/busybox:latest"
+        assert_status 0
+        run roost images
+        assert_output_contains "127.0.0.9:9/roost-test/busybox"
+        with_config ""
 }
 
 @test "the copy driver: layers applied in full trees, whiteouts deleted" {

@@ -20,6 +20,7 @@ typedef struct Entry {
         const char *link;     /* symlink target, or hard link target when hard */
         bool hard;
         unsigned mode;
+        const char *xattr_name, *xattr_value;
         unsigned major, minor;
 } Entry;
 
@@ -61,6 +62,9 @@ static GBytes *make_tar(const Entry *entries, size_t n, const char *filter, char
                                 archive_entry_set_rdev(e, makedev(entries[i].major, entries[i].minor));
                         if (entries[i].type == AE_IFREG && !entries[i].hard)
                                 archive_entry_set_size(e, entries[i].data ? (la_int64_t) strlen(entries[i].data) : 0);
+                        if (entries[i].xattr_name)
+                                archive_entry_xattr_add_entry(e, entries[i].xattr_name, entries[i].xattr_value,
+                                                              strlen(entries[i].xattr_value));
                         g_assert_cmpint(archive_write_header(a, e), ==, ARCHIVE_OK);
                         if (entries[i].type == AE_IFREG && entries[i].data && !entries[i].hard)
                                 archive_write_data(a, entries[i].data, strlen(entries[i].data));
@@ -317,6 +321,25 @@ static void test_whiteouts_apply(void) {
         g_assert_false(g_file_test(opq, G_FILE_TEST_EXISTS));
 }
 
+static void test_xattrs(void) {
+        const Entry e[] = {
+                { AE_IFREG, "kept", "x", .xattr_name = "user.roost-test", .xattr_value = "v1" },
+                /* overlayfs metadata must not come from a layer */
+                { AE_IFDIR, "forged/", .xattr_name = "user.overlay.opaque", .xattr_value = "y" },
+                { AE_IFREG, "forged2", "x", .xattr_name = "user.overlay.redirect", .xattr_value = "/etc" },
+        };
+        g_autofree char *kept = in_root("kept"), *forged = in_root("forged"), *forged2 = in_root("forged2");
+        g_autofree char *error = NULL;
+        char v[16] = "";
+
+        g_assert_cmpint(unpack(e, G_N_ELEMENTS(e), "gzip", UNPACK_OVERLAY, true, &error, NULL), ==, 0);
+        g_assert_cmpint(getxattr(kept, "user.roost-test", v, sizeof v), ==, 2);
+        g_assert_cmpmem(v, 2, "v1", 2);
+        g_assert_cmpint(getxattr(forged, "user.overlay.opaque", v, sizeof v), ==, -1);
+        g_assert_cmpint(errno, ==, ENODATA);
+        g_assert_cmpint(getxattr(forged2, "user.overlay.redirect", v, sizeof v), ==, -1);
+}
+
 static void test_bad_streams(void) {
         const Entry e[] = { { AE_IFREG, "f", "content" } };
         char diff[DIGEST_STRING_MAX];
@@ -388,6 +411,7 @@ int main(int argc, char **argv) {
         add("/unpack/devices-skipped", test_devices);
         add("/unpack/whiteouts/overlay", test_whiteouts_overlay);
         add("/unpack/whiteouts/apply", test_whiteouts_apply);
+        add("/unpack/xattrs", test_xattrs);
         add("/unpack/bad-streams", test_bad_streams);
         return g_test_run();
 }
