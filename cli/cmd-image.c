@@ -84,6 +84,7 @@ typedef struct PullView {
         RoostJob1 *job;
         GMainLoop *loop;
         bool tty, quiet;
+        bool daemon_gone;
         GPtrArray *layers; /* LayerView* */
         unsigned drawn;    /* lines drawn last time on the TTY */
         bool interrupted;
@@ -180,6 +181,17 @@ static void on_job_changed(GDBusProxy *proxy, GVariant *changed, GStrv invalidat
                 g_main_loop_quit(v->loop);
 }
 
+/* roostd went away (killed, crashed): the job will never finish */
+static void on_owner_changed(GObject *proxy, GParamSpec *pspec, gpointer userdata) {
+        PullView *v = userdata;
+        g_autofree char *owner = g_dbus_proxy_get_name_owner(G_DBUS_PROXY(proxy));
+
+        if (!owner) {
+                v->daemon_gone = true;
+                g_main_loop_quit(v->loop);
+        }
+}
+
 static gboolean on_interrupt(gpointer userdata) {
         PullView *v = userdata;
 
@@ -210,6 +222,7 @@ static int pull_one(const char *ref, const PullOpts *opts) {
         g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
         PullView v = { .tty = isatty(STDOUT_FILENO), .quiet = opts->quiet, .loop = loop };
         const char *state;
+        g_autofree char *target = NULL;
         guint sig;
         bool all_existed = true;
 
@@ -221,19 +234,20 @@ static int pull_one(const char *ref, const PullOpts *opts) {
         if (!v.job)
                 return cli_fail_gerror(error, NULL);
         v.layers = g_ptr_array_new_with_free_func(layer_view_free);
+        target = g_strdup(roost_job1_get_target(v.job) ?: ref);
         if (!opts->quiet) {
-                const char *target = roost_job1_get_target(v.job);
-                const char *slash = target ? strchr(target, '/') : NULL;
-                const char *colon = target ? strrchr(target, ':') : NULL;
+                const char *slash = strchr(target, '/');
+                const char *colon = strrchr(target, ':');
                 if (!strchr(ref, ':') && !strchr(ref, '@'))
                         printf("Using default tag: latest\n");
                 if (slash && colon && colon > strrchr(target, '/'))
                         printf("%s: Pulling from %.*s\n", colon + 1, (int) (colon - slash - 1), slash + 1);
                 else
-                        printf("Pulling %s\n", target ? target : ref);
+                        printf("Pulling %s\n", target);
                 fflush(stdout);
         }
         g_signal_connect(v.job, "g-properties-changed", G_CALLBACK(on_job_changed), &v);
+        g_signal_connect(v.job, "notify::g-name-owner", G_CALLBACK(on_owner_changed), &v);
         sig = g_unix_signal_add(SIGINT, on_interrupt, &v);
         state = roost_job1_get_state(v.job);
         update_layers(&v);
@@ -247,8 +261,12 @@ static int pull_one(const char *ref, const PullOpts *opts) {
                         all_existed = false;
 
         int ret = 0;
-        if (v.interrupted || (state && g_str_equal(state, "cancelled"))) {
-                fprintf(stderr, "Error: the pull of %s was cancelled\n", roost_job1_get_target(v.job));
+        if (v.daemon_gone) {
+                fprintf(stderr, "Error: roostd stopped while pulling %s; nothing of the pull was kept\n", target);
+                cli_hint("see why with: journalctl --user -u roostd -e; then pull again");
+                ret = EXIT_ROOST_ERROR;
+        } else if (v.interrupted || (state && g_str_equal(state, "cancelled"))) {
+                fprintf(stderr, "Error: the pull of %s was cancelled\n", target);
                 ret = EXIT_ROOST_ERROR;
         } else if (!state || !g_str_equal(state, "done")) {
                 const char *name = roost_job1_get_error_name(v.job);
@@ -262,9 +280,8 @@ static int pull_one(const char *ref, const PullOpts *opts) {
                 else {
                         g_autofree char *digest = image_property(id, "Digest");
                         printf("Digest: %s\n", digest ? digest : "");
-                        printf("Status: %s for %s\n", all_existed ? "Image is up to date" : "Downloaded newer image",
-                               roost_job1_get_target(v.job));
-                        printf("%s\n", roost_job1_get_target(v.job));
+                        printf("Status: %s for %s\n", all_existed ? "Image is up to date" : "Downloaded newer image", target);
+                        printf("%s\n", target);
                 }
         }
         g_ptr_array_free(v.layers, TRUE);

@@ -97,8 +97,16 @@ static bool domain_valid(const char *d) {
                 for (const char *c = p; c < end; c++)
                         if (!(isalnum((unsigned char) *c) || *c == '.' || *c == '-'))
                                 return false;
-                if (p[0] == '-' || p[0] == '.' || end[-1] == '-' || end[-1] == '.')
-                        return false;
+                /* dot-separated labels, none empty, none starting or ending with '-' */
+                for (const char *l = p; l < end;) {
+                        const char *dot = memchr(l, '.', (size_t) (end - l));
+                        const char *le = dot ?: end;
+                        if (le == l || l[0] == '-' || le[-1] == '-')
+                                return false;
+                        l = dot ? dot + 1 : end;
+                        if (dot && l == end)
+                                return false;
+                }
                 port = end;
         }
         if (*port == 0)

@@ -11,6 +11,36 @@
 
 #define TREE_DEPTH_MAX 512
 
+int readdir_names_at(int dirfd, char ***ret) {
+        _cleanup_strv_free_ char **l = calloc(1, sizeof(char *));
+        struct dirent *de;
+        DIR *d;
+        int fd;
+
+        if (!l)
+                return -ENOMEM;
+        /* a duplicate of its own: closedir() closes it, the caller keeps dirfd */
+        fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        d = fdopendir(fd);
+        if (!d) {
+                safe_close(fd);
+                return -errno;
+        }
+        while ((errno = 0, de = readdir(d))) {
+                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                        continue;
+                if (strv_extend(&l, de->d_name) < 0) {
+                        closedir(d);
+                        return -ENOMEM;
+                }
+        }
+        closedir(d);
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
 static int rm_rf_children_depth(int dirfd, unsigned depth);
 
 static int rm_rf_at_depth(int dirfd, const char *name, unsigned depth) {
@@ -35,26 +65,14 @@ static int rm_rf_at_depth(int dirfd, const char *name, unsigned depth) {
 }
 
 static int rm_rf_children_depth(int dirfd, unsigned depth) {
-        DIR *d;
-        struct dirent *de;
-        int fd, r = 0;
+        _cleanup_strv_free_ char **names = NULL;
+        int r = readdir_names_at(dirfd, &names);
 
-        fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        d = fdopendir(fd);
-        if (!d) {
-                safe_close(fd);
-                return -errno;
-        }
-        while ((errno = 0, de = readdir(d))) {
-                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-                        continue;
-                int k = rm_rf_at_depth(dirfd, de->d_name, depth);
+        for (char **n = names; r >= 0 && *n; n++) {
+                int k = rm_rf_at_depth(dirfd, *n, depth);
                 if (k < 0 && r == 0)
                         r = k;
         }
-        closedir(d);
         return r;
 }
 
@@ -206,26 +224,11 @@ static int copy_entry(CopyState *s, int src_dir, int dst_dir, const char *name, 
 }
 
 static int copy_dir(CopyState *s, int src, int dst, const char *rel, unsigned depth) {
-        DIR *d;
-        struct dirent *de;
-        int fd, r = 0;
+        _cleanup_strv_free_ char **names = NULL;
+        int r = readdir_names_at(src, &names);
 
-        fd = openat(src, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        d = fdopendir(fd);
-        if (!d) {
-                safe_close(fd);
-                return -errno;
-        }
-        while ((errno = 0, de = readdir(d))) {
-                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-                        continue;
-                r = copy_entry(s, src, dst, de->d_name, rel, depth);
-                if (r < 0)
-                        break;
-        }
-        closedir(d);
+        for (char **n = names; r >= 0 && *n; n++)
+                r = copy_entry(s, src, dst, *n, rel, depth);
         return r;
 }
 

@@ -4,6 +4,9 @@
 /* Whole-tree operations relative to directory fds, never following
  * symbolic links, so they cannot be led out of the tree they work on. */
 
+/* The names in the directory dirfd (without "." and ".."), unsorted. */
+int readdir_names_at(int dirfd, char ***ret);
+
 /* Removes name (a file, or a directory and everything in it) below dirfd.
  * A missing name is not an error. */
 int rm_rf_at(int dirfd, const char *name);

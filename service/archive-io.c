@@ -328,6 +328,7 @@ int archive_save(int plan_fd, int blobs_fd, int out_fd, char **ret_error) {
                 archive_write_free(w);
                 return -EIO;
         }
+        g_autoptr(GHashTable) dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         for (guint i = 0; r >= 0 && i < json_array_get_length(entries); i++) {
                 JsonObject *o = json_array_get_object_element(entries, i);
                 const char *name = json_object_get_string_member_with_default(o, "name", NULL);
@@ -343,9 +344,35 @@ int archive_save(int plan_fd, int blobs_fd, int out_fd, char **ret_error) {
                         r = -EINVAL;
                         break;
                 }
+                /* the parent directories first, as tar writers do: some readers
+                 * make missing ones owned by root, which an unprivileged
+                 * reader then cannot chown */
+                for (const char *slash = strchr(name, '/'); slash; slash = strchr(slash + 1, '/')) {
+                        g_autofree char *dir = g_strndup(name, (gsize) (slash - name + 1));
+                        struct archive_entry *de;
+                        if (g_hash_table_contains(dirs, dir))
+                                continue;
+                        de = archive_entry_new();
+                        archive_entry_set_pathname(de, dir);
+                        archive_entry_set_filetype(de, AE_IFDIR);
+                        archive_entry_set_perm(de, 0755);
+                        archive_entry_set_uid(de, getuid());
+                        archive_entry_set_gid(de, getgid());
+                        archive_entry_set_mtime(de, 0, 0);
+                        if (archive_write_header(w, de) != ARCHIVE_OK) {
+                                *ret_error = g_strdup_printf("cannot write the archive: %s", archive_error_string(w));
+                                r = -EIO;
+                        }
+                        archive_entry_free(de);
+                        g_hash_table_add(dirs, g_steal_pointer(&dir));
+                }
                 archive_entry_set_pathname(e, name);
                 archive_entry_set_filetype(e, AE_IFREG);
                 archive_entry_set_perm(e, 0644);
+                /* owned by whoever saved it, so an unprivileged reader that
+                 * keeps owners can extract it */
+                archive_entry_set_uid(e, getuid());
+                archive_entry_set_gid(e, getgid());
                 archive_entry_set_size(e, (la_int64_t) size);
                 archive_entry_set_mtime(e, 0, 0);
                 if (archive_write_header(w, e) != ARCHIVE_OK) {

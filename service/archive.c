@@ -539,10 +539,10 @@ static void on_save_helper(void *userdata, int r, const char *output) {
 
 static void plan_blob(JsonBuilder *b, GHashTable *seen, const char *name, const char *digest, uint64_t size,
                       bool decompress) {
-        if (seen && g_hash_table_contains(seen, name))
+        /* seen: name -> digest, also what the save leases */
+        if (g_hash_table_contains(seen, name))
                 return;
-        if (seen)
-                g_hash_table_add(seen, g_strdup(name));
+        g_hash_table_insert(seen, g_strdup(name), g_strdup(digest));
         json_builder_begin_object(b);
         json_builder_set_member_name(b, "name");
         json_builder_add_string_value(b, name);
@@ -575,7 +575,7 @@ int method_save_images(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_strv_free_ char **refs = NULL;
         g_autoptr(JsonBuilder) plan = json_builder_new();
         g_autoptr(JsonBuilder) meta = json_builder_new();
-        g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
         g_autoptr(JsonNode) plan_root = NULL, meta_root = NULL;
         g_autofree char *meta_text = NULL, *plan_text = NULL;
         _cleanup_close_ int memfd = -EBADF;
@@ -711,6 +711,14 @@ int method_save_images(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         op = op_new(d, m);
         if (!op)
                 return -ENOMEM;
+        {
+                /* what is being written must not be collected meanwhile */
+                GHashTableIter it;
+                gpointer digest;
+                g_hash_table_iter_init(&it, seen);
+                while (g_hash_table_iter_next(&it, NULL, &digest))
+                        op_lease(op, digest);
+        }
         {
                 char *args[] = { (char *) "save", NULL };
                 int fds[5] = { memfd, -1, -1, images_store(d)->blobs_fd, fd };

@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include <dirent.h>
 #include <fcntl.h>
 #include <glib.h>
 #include <sys/random.h>
@@ -125,33 +124,25 @@ int content_store_remove(ContentStore *cs, const char *digest) {
 }
 
 int content_store_list(ContentStore *cs, char ***ret) {
-        _cleanup_strv_free_ char **l = NULL;
-        struct dirent *de;
-        DIR *d;
-        int fd;
+        _cleanup_strv_free_ char **names = NULL, **l = calloc(1, sizeof(char *));
+        int r;
 
-        fd = openat(cs->blobs_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        d = fdopendir(fd);
-        if (!d) {
-                safe_close(fd);
-                return -errno;
-        }
-        while ((de = readdir(d))) {
-                _cleanup_free_ char *dg = strjoin(DIGEST_SHA256_PREFIX, de->d_name);
-                if (!dg) {
-                        closedir(d);
-                        return -ENOMEM;
-                }
-                if (digest_is_valid(dg) && strv_push(&l, TAKE_PTR(dg)) < 0) {
-                        closedir(d);
-                        return -ENOMEM;
-                }
-        }
-        closedir(d);
-        if (!l && !(l = calloc(1, sizeof(char *))))
+        if (!l)
                 return -ENOMEM;
+        r = readdir_names_at(cs->blobs_fd, &names);
+        if (r < 0)
+                return r;
+        for (char **n = names; *n; n++) {
+                char *dg = strjoin(DIGEST_SHA256_PREFIX, *n);
+                if (!dg)
+                        return -ENOMEM;
+                if (!digest_is_valid(dg)) {
+                        free(dg);
+                        continue;
+                }
+                if (strv_push(&l, dg) < 0)
+                        return -ENOMEM;
+        }
         *ret = TAKE_PTR(l);
         return 0;
 }

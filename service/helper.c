@@ -22,13 +22,16 @@ const char *helper_path(void) {
         return !isempty(e) ? e : ROOST_LIBEXECDIR "/roost/roost-unpack";
 }
 
+/* Event sources go before their descriptors: epoll would otherwise keep
+ * the registration of a descriptor some forked child still holds, and
+ * deliver events for a source that no longer exists. */
 static void helper_free(Helper *h) {
         if (!h)
                 return;
-        if (h->child.pid > 0)
-                nsexec_kill(&h->child);
         sd_event_source_disable_unref(h->exit_src);
         sd_event_source_disable_unref(h->out_src);
+        if (h->child.pid > 0)
+                nsexec_kill(&h->child);
         safe_close(h->out_fd);
         if (h->out)
                 g_string_free(h->out, TRUE);
@@ -62,6 +65,8 @@ static int on_exit_event(sd_event_source *s, int fd, uint32_t revents, void *use
         int r;
 
         drain(h);
+        h->exit_src = sd_event_source_disable_unref(h->exit_src);
+        h->out_src = sd_event_source_disable_unref(h->out_src);
         r = nsexec_finish(&h->child, NULL);
         h->done(h->userdata, r, h->out->str);
         helper_free(h);

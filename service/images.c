@@ -4,8 +4,8 @@
 #include <sched.h>
 #include <sys/epoll.h>
 
-#include "build-config.h"
 #include "fileio.h"
+#include "helper.h"
 #include "image-store.h"
 #include "images.h"
 #include "log.h"
@@ -13,7 +13,6 @@
 #include "snapshot.h"
 
 #define SINK_PIPE_SIZE (1024 * 1024)
-#define HELPER_OUT_MAX 4096
 
 struct ImageService {
         ContentStore *store;
@@ -62,9 +61,7 @@ struct LayerTask {
         bool blob_done, parent_done, unpack_started, unpack_done;
         int blob_r, unpack_r;
         char *blob_msg, *unpack_msg;
-        NsChild child;
-        sd_event_source *child_src;
-        int out_fd;
+        Helper *unpacker;   /* roost-unpack, while it runs */
         char *tmp;
         uint64_t unpacked_size;
         uint64_t current;
@@ -170,6 +167,7 @@ static void blob_task_remove(BlobTask *t) {
 }
 
 static void blob_close_sink(BlobTask *t) {
+        /* the source before its descriptor (see helper.c) */
         t->sink_src = sd_event_source_disable_unref(t->sink_src);
         t->sink_fd = safe_close(t->sink_fd);
         t->pending_len = 0;
@@ -462,10 +460,8 @@ static void layer_task_free(LayerTask *t) {
                 blob_task_unwatch(t->blob, t);
         if (t->parent_task)
                 layer_task_unwatch(t->parent_task, t);
-        if (t->child.pid > 0)
-                nsexec_kill(&t->child);
-        sd_event_source_disable_unref(t->child_src);
-        safe_close(t->out_fd);
+        if (t->unpacker)
+                helper_cancel(t->unpacker);
         if (t->tmp) {
                 char *names[] = { t->tmp, NULL };
                 snapshot_layers_remove_async(t->d, names);
@@ -528,8 +524,8 @@ static void layer_try_complete(LayerTask *t) {
         if (t->streaming && !t->blob_done)
                 return;
         if (t->blob_done && t->blob_r < 0) {
-                if (t->unpack_started && !t->unpack_done && t->child.pid > 0)
-                        nsexec_kill(&t->child);
+                if (t->unpacker)
+                        helper_cancel(TAKE_PTR(t->unpacker));
                 layer_finish(t, t->blob_r, t->blob_msg);
                 return;
         }
@@ -555,50 +551,40 @@ static void layer_try_complete(LayerTask *t) {
         layer_finish(t, 0, NULL);
 }
 
-static int on_unpack_exit(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+static void on_unpack_done(void *userdata, int r, const char *out) {
         LayerTask *t = userdata;
-        _cleanup_free_ char *out = NULL;
-        int r;
 
-        t->child_src = sd_event_source_disable_unref(t->child_src);
-        r = nsexec_finish(&t->child, NULL);
-        (void) read_full_fd(t->out_fd, HELPER_OUT_MAX, &out, NULL);
-        t->out_fd = safe_close(t->out_fd);
+        t->unpacker = NULL;
         t->unpack_done = true;
-        if (r >= 0 && out && startswith(out, "ok ")) {
+        if (r >= 0 && startswith(out, "ok ")) {
                 char diff[DIGEST_STRING_MAX + 8];
                 unsigned long long size = 0;
                 if (sscanf(out + 3, "%72s %llu", diff, &size) == 2)
                         t->unpacked_size = size;
                 t->unpack_r = 0;
         } else {
-                const char *why = out ? (startswith(out, "error: ") ?: out) : NULL;
+                const char *why = startswith(out, "error: ") ?: out;
                 t->unpack_r = r < 0 ? r : -EIO;
                 if (r == -126 || r == -127)
                         t->unpack_msg = g_strdup_printf("layer %s: cannot run %s in the roost user namespace", t->digest,
-                                                        ROOST_LIBEXECDIR "/roost/roost-unpack");
+                                                        helper_path());
+                else if (*why)
+                        t->unpack_msg = g_strndup(why, strcspn(why, "\n"));
                 else
-                        t->unpack_msg = why && *why ? strdup(strstrip_trailing((char *) why))
-                                                    : g_strdup_printf("layer %s: the unpacker failed (%s)", t->digest,
-                                                                      strerror(-t->unpack_r));
+                        t->unpack_msg = g_strdup_printf("layer %s: the unpacker failed (%s)", t->digest,
+                                                        strerror(-t->unpack_r));
         }
         if (!t->streaming || t->blob_done)
                 layer_progress(t, t->unpack_r >= 0 ? "Extracted" : "Failed");
         layer_try_complete(t);
-        return 0;
-}
-
-static const char *unpack_helper(void) {
-        const char *e = getenv("ROOST_UNPACK_HELPER");
-        return !isempty(e) ? e : ROOST_LIBEXECDIR "/roost/roost-unpack";
 }
 
 /* Starts roost-unpack reading in_fd (a pipe being filled, or the blob file). */
 static int layer_unpack_start(LayerTask *t, int in_fd) {
         _cleanup_close_ int fs_fd = -EBADF, parent_fd = -EBADF;
-        _cleanup_close_pair_ int out[2] = { -EBADF, -EBADF };
-        _cleanup_strv_free_ char **argv = NULL;
         bool copy = snapshot_driver_is_copy(t->d);
+        char *args[10] = { (char *) "layer", (char *) "--layer", t->digest, (char *) "--diff-id", t->diff_id };
+        size_t n = 5;
         int fds[5] = { in_fd, -1, -1, -1, -1 };
         int r;
 
@@ -610,27 +596,17 @@ static int layer_unpack_start(LayerTask *t, int in_fd) {
                 if (parent_fd < 0)
                         return parent_fd;
         }
-        if (pipe2(out, O_CLOEXEC) < 0)
-                return -errno;
-        if (strv_extend(&argv, unpack_helper()) < 0 || strv_extend(&argv, "layer") < 0 ||
-            strv_extend(&argv, "--layer") < 0 || strv_extend(&argv, t->digest) < 0 ||
-            strv_extend(&argv, "--diff-id") < 0 || strv_extend(&argv, t->diff_id) < 0)
-                return -ENOMEM;
-        if (copy && strv_extend(&argv, "--apply") < 0)
-                return -ENOMEM;
-        if (parent_fd >= 0 && strv_extend(&argv, "--copy-parent") < 0)
-                return -ENOMEM;
-        fds[1] = out[1];
+        if (copy)
+                args[n++] = (char *) "--apply";
+        if (parent_fd >= 0)
+                args[n++] = (char *) "--copy-parent";
         fds[3] = fs_fd;
         fds[4] = parent_fd;
-        r = nsexec_spawn(t->d, CLONE_NEWUSER | CLONE_NEWNS, argv, fds, parent_fd >= 0 ? 5 : 4, &t->child);
+        r = helper_start(t->d, CLONE_NEWUSER | CLONE_NEWNS, args, fds, parent_fd >= 0 ? 5 : 4, on_unpack_done, t,
+                         &t->unpacker);
         if (r < 0)
                 return r;
         t->unpack_started = true;
-        t->out_fd = TAKE_FD(out[0]);
-        r = sd_event_add_io(t->d->event, &t->child_src, t->child.pidfd, EPOLLIN, on_unpack_exit, t);
-        if (r < 0)
-                return r;
         return 0;
 }
 
@@ -779,7 +755,6 @@ int layer_task_watch(Daemon *d, const LayerSpec *spec, const LayerWaiter *w, Lay
                 return -ENOMEM;
         }
         t->d = d;
-        t->out_fd = -EBADF;
         t->chain_id = strdup(spec->chain_id);
         t->parent = spec->parent_chain_id ? strdup(spec->parent_chain_id) : NULL;
         t->digest = strdup(spec->digest);

@@ -123,6 +123,15 @@ static void pull_free(Pull *p) {
         free(p);
 }
 
+/* A pull that will not complete: what it stored and no image holds goes
+ * (blobs, layers it committed), so a refused image leaves nothing. */
+static void pull_discard(Pull *p) {
+        Daemon *d = p->d;
+
+        pull_free(p);
+        (void) images_gc(d, false, NULL);
+}
+
 static void pull_lease(Pull *p, const char *key) {
         images_lease(p->d, key);
         (void) strv_extend(&p->leases, key);
@@ -140,7 +149,7 @@ static void pull_fail(Pull *p, int r, const char *message) {
                 job_finish(p->job, "failed", NULL, pull_error_name(r), m);
         if (p->local_done)
                 p->local_done(p->local_userdata, r, m);
-        pull_free(p);
+        pull_discard(p);
 }
 
 static void pull_cancel(void *userdata) {
@@ -149,7 +158,7 @@ static void pull_cancel(void *userdata) {
         log_info("Pull of %s cancelled.", p->ref_string);
         job_finish(p->job, "cancelled", NULL, NULL, NULL);
         p->job = NULL;
-        pull_free(p);
+        pull_discard(p);
 }
 
 /* --- commit ------------------------------------------------------------------------- */

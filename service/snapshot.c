@@ -8,9 +8,9 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
-#include "build-config.h"
 #include "digest.h"
 #include "fileio.h"
+#include "helper.h"
 #include "image-store.h"
 #include "images.h"
 #include "log.h"
@@ -130,11 +130,6 @@ int snapshot_layer_open(Daemon *d, const char *chain_id) {
 
 /* --- roost-unpack in the holder's namespaces -------------------------------- */
 
-static const char *helper_path(void) {
-        const char *e = getenv("ROOST_UNPACK_HELPER");
-        return !isempty(e) ? e : ROOST_LIBEXECDIR "/roost/roost-unpack";
-}
-
 /* Runs "roost-unpack VERB ARGS..." with fds 3.. and waits; returns 0, or a
  * negative errno with its one-line reason in *ret_error. */
 static int helper_run(Daemon *d, char **args, const int *extra_fds, size_t n_extra, char **ret_error) {
@@ -183,11 +178,13 @@ typedef struct RemoveJob {
 
 static int on_remove_exit(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         RemoveJob *j = userdata;
-        int r = nsexec_finish(&j->child, NULL);
+        int r;
 
+        /* the source goes before nsexec_finish() closes its descriptor */
+        j->src = sd_event_source_disable_unref(j->src);
+        r = nsexec_finish(&j->child, NULL);
         if (r < 0)
                 log_warning_errno(r, "Removing unused layers failed: %m");
-        sd_event_source_disable_unref(j->src);
         free(j);
         return 0;
 }
@@ -248,6 +245,19 @@ int snapshot_gc(Daemon *d, char *const *chains, bool wait, uint64_t *ret_freed) 
                         if (images_is_leased(d, chain))
                                 continue;
                         freed += snapshot_layer_size(d, chain);
+                        if (!wait) {
+                                /* out of the way at once: a pull that wants this
+                                 * layer again must not find it half removed */
+                                char gone[48];
+                                snprintf(gone, sizeof gone, LAYER_TMP_PREFIX "gc-%08x", g_random_int());
+                                if (renameat(lfd, de->d_name, lfd, gone) < 0)
+                                        continue;
+                                if (strv_extend(&victims, gone) < 0) {
+                                        closedir(dir);
+                                        return -ENOMEM;
+                                }
+                                continue;
+                        }
                 }
                 if (strv_extend(&victims, de->d_name) < 0) {
                         closedir(dir);

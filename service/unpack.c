@@ -33,8 +33,14 @@ typedef struct Unpacker {
         char *cached_parent;
         int cached_fd;
         GHashTable *created;   /* UNPACK_APPLY: paths this layer wrote, for opaque dirs */
+        GArray *dir_times;     /* DirTime: set last, as later entries change them */
         unsigned entries, skipped;
 } Unpacker;
+
+typedef struct DirTime {
+        char *path;
+        struct timespec ts[2];
+} DirTime;
 
 static int fail(Unpacker *u, int r, const char *entry, const char *fmt, ...) _printf_(4, 5);
 static int fail(Unpacker *u, int r, const char *entry, const char *fmt, ...) {
@@ -326,22 +332,15 @@ static int whiteout(Unpacker *u, int dirfd, const char *parent, const char *base
                         return 0;
                 }
                 /* remove what lower layers put here, keep what this layer did */
-                DIR *d;
-                struct dirent *de;
-                int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
-                if (fd < 0 || !(d = fdopendir(fd))) {
-                        safe_close(fd);
-                        return fail(u, -errno, entry, "cannot list the directory: %m");
-                }
-                while ((de = readdir(d))) {
-                        g_autofree char *p = NULL;
-                        if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-                                continue;
-                        p = *parent ? g_strdup_printf("%s/%s", parent, de->d_name) : g_strdup(de->d_name);
+                _cleanup_strv_free_ char **names = NULL;
+                int r = readdir_names_at(dirfd, &names);
+                if (r < 0)
+                        return fail(u, r, entry, "cannot list the directory: %s", strerror(-r));
+                for (char **n = names; *n; n++) {
+                        g_autofree char *p = *parent ? g_strdup_printf("%s/%s", parent, *n) : g_strdup(*n);
                         if (!g_hash_table_contains(u->created, p))
-                                (void) rm_rf_at(dirfd, de->d_name);
+                                (void) rm_rf_at(dirfd, *n);
                 }
-                closedir(d);
                 return 0;
         }
         if (startswith(base, WHITEOUT_META_PREFIX))
@@ -437,6 +436,11 @@ static int unpack_entry(Unpacker *u, struct archive_entry *e) {
                 fd = openat(dirfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (fd < 0)
                         return fail(u, -errno, raw, "cannot open the directory: %m");
+                {
+                        DirTime dt = { .path = g_strdup(full) };
+                        times_of(e, dt.ts);
+                        g_array_append_val(u->dir_times, dt);
+                }
                 return finish_fd(u, fd, e, raw);
         case AE_IFREG:
                 r = make_room(u, dirfd, base, false, raw, &exists);
@@ -500,6 +504,7 @@ int unpack_layer(const UnpackParams *p, UnpackResult *ret, char **ret_error) {
                 return -ENOMEM;
         if (p->mode == UNPACK_APPLY)
                 u.created = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        u.dir_times = g_array_new(FALSE, FALSE, sizeof(DirTime));
 
         r = open_readers(&u);
         while (r >= 0) {
@@ -531,6 +536,15 @@ int unpack_layer(const UnpackParams *p, UnpackResult *ret, char **ret_error) {
                         r = fail(&u, -EBADMSG, NULL, "cannot read the layer stream: %s",
                                  archive_error_string(u.raw) ?: "decompression failed");
         }
+        /* directories last, deepest first: their entries changed their times */
+        for (guint i = u.dir_times->len; r >= 0 && i > 0; i--) {
+                DirTime *dt = &g_array_index(u.dir_times, DirTime, i - 1);
+                int fd = openat2_beneath(p->root_fd, dt->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+                if (fd >= 0) {
+                        (void) futimens(fd, dt->ts);
+                        safe_close(fd);
+                }
+        }
         if (r >= 0) {
                 sha256_final(u.hash, ret->diff_id);
                 ret->size = u.size;
@@ -545,6 +559,9 @@ int unpack_layer(const UnpackParams *p, UnpackResult *ret, char **ret_error) {
         cache_reset(&u);
         if (u.created)
                 g_hash_table_destroy(u.created);
+        for (guint i = 0; i < u.dir_times->len; i++)
+                g_free(g_array_index(u.dir_times, DirTime, i).path);
+        g_array_free(u.dir_times, TRUE);
         if (u.raw)
                 archive_read_free(u.raw);
         if (u.tar)

@@ -16,7 +16,9 @@
 # The last line is "N passed, N failed" (", N skipped" when some were, with
 # the reasons in the log above); the exit status is non-zero on any failure.
 #
-# Environment: ROOST_PREFIX (default /usr/local), ROOST_BUILD_DIR (default
+# Environment: ROOST_PREFIX (default /usr/local), ROOST_TEST_USER (the test
+# user, default roosttest: several users can run their sessions at once),
+# ROOST_BUILD_DIR (default
 # <source>/build-ci), ROOST_SKIP_ASAN=1 to leave out step 3 (the count then
 # says so), BATS_FILTER (a regex passed to bats --filter).
 set -uo pipefail
@@ -102,6 +104,9 @@ step "install into $PREFIX"
 meson install -C "$BUILD" --quiet >"$LOG/install.log" 2>&1 || { cat "$LOG/install.log"; broken "meson install"; exit 1; }
 
 step "harness: session, registry, fixtures, hostile registry"
+# the session links the units and D-Bus file of this prefix into the test
+# user's home; without it, `session up` would point them back at /usr/local
+export ROOST_TEST_PREFIX=$PREFIX
 "$H/session" status >/dev/null 2>&1 || started+=(session)
 "$H/session" up || { broken "session up"; exit 1; }
 "$H/registry" addr >/dev/null 2>&1 || started+=(registry)
