@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include <curl/curl.h>
+#include "curl-dl.h"
 #include <sys/epoll.h>
 
 #include "http.h"
@@ -13,6 +13,7 @@ struct Http {
         CURLM *multi;
         sd_event_source *timer;
         unsigned n_requests;
+        unsigned max_host_connections;
 };
 
 struct HttpRequest {
@@ -169,24 +170,14 @@ static int timer_cb(CURLM *multi, long timeout_ms, void *userp) {
 }
 
 int http_new(sd_event *event, unsigned max_host_connections, Http **ret) {
-        static bool initialized;
         Http *h;
         int r;
 
-        if (!initialized) {
-                if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-                        return log_error_errno(EIO, "libcurl failed to initialise.");
-                initialized = true;
-        }
         h = calloc(1, sizeof *h);
         if (!h)
                 return -ENOMEM;
         h->event = sd_event_ref(event);
-        h->multi = curl_multi_init();
-        if (!h->multi) {
-                http_free(h);
-                return -ENOMEM;
-        }
+        h->max_host_connections = max_host_connections;
         r = sd_event_add_time(event, &h->timer, CLOCK_MONOTONIC, UINT64_MAX, 1000, on_timer, h);
         if (r < 0) {
                 http_free(h);
@@ -194,14 +185,35 @@ int http_new(sd_event *event, unsigned max_host_connections, Http **ret) {
         }
         (void) sd_event_source_set_enabled(h->timer, SD_EVENT_OFF);
         (void) sd_event_source_set_description(h->timer, "curl-timer");
+        *ret = h;
+        return 0;
+}
+
+/* libcurl is loaded and set up at the first request, not at start-up */
+static int http_ensure(Http *h) {
+        static bool initialized;
+        int r;
+
+        if (h->multi)
+                return 0;
+        if (!initialized) {
+                r = curl_dl_load();
+                if (r < 0)
+                        return r;
+                if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+                        return log_error_errno(EIO, "libcurl failed to initialise.");
+                initialized = true;
+        }
+        h->multi = curl_multi_init();
+        if (!h->multi)
+                return -ENOMEM;
         curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
         curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
         curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
         curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
         curl_multi_setopt(h->multi, CURLMOPT_PIPELINING, (long) CURLPIPE_MULTIPLEX);
-        if (max_host_connections > 0)
-                curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long) max_host_connections + 1);
-        *ret = h;
+        if (h->max_host_connections > 0)
+                curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long) h->max_host_connections + 1);
         return 0;
 }
 
@@ -322,7 +334,11 @@ static size_t write_cb(char *buf, size_t size, size_t nitems, void *userdata) {
 int http_request_start(Http *h, const HttpRequestParams *p, const HttpCallbacks *cb, void *userdata, HttpRequest **ret) {
         HttpRequest *r;
         CURL *e;
+        int k;
 
+        k = http_ensure(h);
+        if (k < 0)
+                return k;
         r = calloc(1, sizeof *r);
         if (!r)
                 return -ENOMEM;

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <dlfcn.h>
+
+#include "curl-dl.h"
+#include "log.h"
+#include "macro.h"
+
+#define LIBCURL "libcurl.so.4"
+
+CurlFunctions curl_fn;
+
+int curl_dl_load(void) {
+        static void *handle;
+        static const struct {
+                const char *name;
+                size_t offset;
+        } table[] = {
+                { "curl_global_init", offsetof(CurlFunctions, global_init) },
+                { "curl_easy_init", offsetof(CurlFunctions, easy_init) },
+                { "curl_easy_cleanup", offsetof(CurlFunctions, easy_cleanup) },
+                { "curl_easy_setopt", offsetof(CurlFunctions, easy_setopt) },
+                { "curl_easy_getinfo", offsetof(CurlFunctions, easy_getinfo) },
+                { "curl_easy_pause", offsetof(CurlFunctions, easy_pause) },
+                { "curl_easy_strerror", offsetof(CurlFunctions, easy_strerror) },
+                { "curl_multi_init", offsetof(CurlFunctions, multi_init) },
+                { "curl_multi_cleanup", offsetof(CurlFunctions, multi_cleanup) },
+                { "curl_multi_setopt", offsetof(CurlFunctions, multi_setopt) },
+                { "curl_multi_add_handle", offsetof(CurlFunctions, multi_add_handle) },
+                { "curl_multi_remove_handle", offsetof(CurlFunctions, multi_remove_handle) },
+                { "curl_multi_assign", offsetof(CurlFunctions, multi_assign) },
+                { "curl_multi_info_read", offsetof(CurlFunctions, multi_info_read) },
+                { "curl_multi_socket_action", offsetof(CurlFunctions, multi_socket_action) },
+                { "curl_slist_append", offsetof(CurlFunctions, slist_append) },
+                { "curl_slist_free_all", offsetof(CurlFunctions, slist_free_all) },
+        };
+
+        if (handle)
+                return 0;
+        handle = dlopen(LIBCURL, RTLD_NOW | RTLD_LOCAL);
+        if (!handle)
+                return log_error_errno(ENOENT, "Cannot load %s (%s): pulling needs it. Fix: apt-get install libcurl4",
+                                       LIBCURL, dlerror());
+        for (size_t i = 0; i < ELEMENTSOF(table); i++) {
+                void *f = dlsym(handle, table[i].name);
+                if (!f) {
+                        dlclose(handle);
+                        handle = NULL;
+                        return log_error_errno(ENOENT, "%s has no %s: it is too old for roost.", LIBCURL, table[i].name);
+                }
+                memcpy((char *) &curl_fn + table[i].offset, &f, sizeof f);
+        }
+        return 0;
+}
