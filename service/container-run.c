@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -27,6 +28,7 @@
 #include "scope.h"
 #include "shim-proto.h"
 #include "user-resolve.h"
+#include "userns.h"
 #include "volume.h"
 
 #define SHIM_REPLY_TIMEOUT_MS 10000
@@ -457,11 +459,6 @@ int container_run_check_options(Daemon *d, const ContainerOptions *o, char **ret
                                              o->network_mode);
                 return -ENOENT;
         }
-        if (o->userns && (streq(o->userns, "auto") || streq(o->userns, "keep-id"))) {
-                *ret_error = g_strdup_printf("--userns=%s is not supported by this roost yet; containers run in your "
-                                             "roost user namespace (root in the container is you)", o->userns);
-                return -EOPNOTSUPP;
-        }
         for (size_t i = 0; i < o->n_mounts; i++)
                 if (o->mounts[i].kind == MOUNT_BIND && access(o->mounts[i].source, F_OK) < 0) {
                         *ret_error = g_strdup_printf("invalid mount config for type \"bind\": bind source path does not exist: %s",
@@ -481,6 +478,189 @@ int container_run_check_options(Daemon *d, const ContainerOptions *o, char **ret
         return 0;
 }
 
+/* --- --userns=keep-id and auto ---------------------------------------------- */
+
+#define USERNS_AUTO_MIN 1024U
+#define USERNS_COPY_WARN (100ULL * 1024 * 1024)
+
+static bool wants_userns(const ContainerOptions *o) {
+        return o->userns && (streq(o->userns, "auto") || streq(o->userns, "keep-id"));
+}
+
+/* the highest ID the image's /etc/passwd and /etc/group name */
+static uint32_t image_max_id(int root) {
+        uint32_t max = 0;
+
+        for (const char *const *f = (const char *const[]) { "etc/passwd", "etc/group", NULL }; *f; f++) {
+                struct open_how how = { .flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+                _cleanup_close_ int fd = (int) syscall(SYS_openat2, root, *f, &how, sizeof how);
+                _cleanup_free_ char *text = NULL;
+                if (fd < 0 || read_full_fd(fd, 4 * 1024 * 1024, &text, NULL) < 0)
+                        continue;
+                for (char *line = text, *next; line && *line; line = next) {
+                        char *p = line;
+                        next = strchr(line, '\n');
+                        if (next)
+                                *next++ = 0;
+                        for (int i = 0; i < 2 && p; i++)
+                                p = strchr(p, ':') ? strchr(p, ':') + 1 : NULL;
+                        if (p && g_ascii_isdigit(*p)) {
+                                uint64_t v = g_ascii_strtoull(p, NULL, 10);
+                                /* nobody (65534) is mapped to the overflow ID anyway */
+                                if (v < 65534 && v > max)
+                                        max = (uint32_t) v;
+                        }
+                }
+        }
+        return max;
+}
+
+int container_run_userns_allocate(Container *c, const char *rootfs, char **ret_error) {
+        Daemon *d = c->daemon;
+        _cleanup_close_ int root = -EBADF;
+        g_autoptr(GArray) taken = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+        GHashTableIter it;
+        gpointer v;
+        uint32_t size, base;
+
+        if (!c->options->userns || !streq(c->options->userns, "auto"))
+                return 0;
+        root = holder_open_dir(d->holder, rootfs);
+        if (root < 0) {
+                *ret_error = g_strdup_printf("cannot read the image's users: %s", strerror(-root));
+                return root;
+        }
+        size = MAX(USERNS_AUTO_MIN, image_max_id(root) + 1);
+        g_hash_table_iter_init(&it, d->containers);
+        while (g_hash_table_iter_next(&it, NULL, &v)) {
+                Container *o = v;
+                if (o != c && o->userns_size) {
+                        g_array_append_val(taken, o->userns_base);
+                        g_array_append_val(taken, o->userns_size);
+                }
+        }
+        if (userns_auto_allocate((uint32_t) d->holder->uids.count, size, (uint32_t *) taken->data, taken->len / 2, &base) < 0) {
+                *ret_error = g_strdup_printf("no free range of %u IDs left for --userns=auto among your %lu subordinate IDs; "
+                                             "remove --userns=auto containers, or add subordinate IDs (usermod --add-subuids)",
+                                             size, d->holder->uids.count);
+                return -ENOSPC;
+        }
+        c->userns_base = base;
+        c->userns_size = size;
+        return 0;
+}
+
+static int userns_plan_for(Container *c, UsernsPlan *ret, char **ret_error) {
+        Daemon *d = c->daemon;
+
+        if (streq(c->options->userns, "keep-id")) {
+                if (userns_plan_keep_id(d->uid, d->gid, (uint32_t) d->holder->uids.count, ret) < 0) {
+                        *ret_error = g_strdup_printf("--userns=keep-id needs your uid %u below the number of your subordinate IDs (%lu)",
+                                                     d->uid, d->holder->uids.count);
+                        return -ERANGE;
+                }
+                return 0;
+        }
+        if (!c->userns_size) {
+                *ret_error = g_strdup("this --userns=auto container has no ID range; create it again");
+                return -EINVAL;
+        }
+        userns_plan_auto(c->userns_base, c->userns_size, ret);
+        return 0;
+}
+
+typedef struct ShiftArgs {
+        const char *rootfs, *dest;
+        const UsernsPlan *plan;
+} ShiftArgs;
+
+/* in the roost user namespace: copy the merged rootfs to dest with owners shifted */
+static int shift_fn(void *userdata, char *errbuf, size_t errlen) {
+        ShiftArgs *a = userdata;
+        g_autofree char *tmp = g_strdup_printf("%s.tmp", a->dest);
+        _cleanup_close_ int src = -EBADF, dst = -EBADF;
+        int64_t n;
+
+        src = open(a->rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (src < 0 || (mkdir(tmp, 0700) < 0 && errno != EEXIST) ||
+            (dst = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+                snprintf(errbuf, errlen, "cannot prepare the shifted copy of the root filesystem: %s", strerror(errno));
+                return -errno;
+        }
+        n = userns_copy_shifted(src, dst, a->plan, errbuf, errlen);
+        if (n < 0)
+                return (int) n;
+        if (rename(tmp, a->dest) < 0) {
+                snprintf(errbuf, errlen, "cannot put the shifted copy in place: %s", strerror(errno));
+                return -errno;
+        }
+        snprintf(errbuf, errlen, "%lld", (long long) n);
+        return 0;
+}
+
+typedef struct BindArgs {
+        const char *src, *dir, *dst;
+} BindArgs;
+
+/* in the holder's mount namespace: dir (0711) and a bind of src at dst */
+static int bind_fn(void *userdata, char *errbuf, size_t errlen) {
+        BindArgs *a = userdata;
+
+        if ((mkdir(a->dir, 0711) < 0 && errno != EEXIST) || (mkdir(a->dst, 0755) < 0 && errno != EEXIST) ||
+            mount(a->src, a->dst, NULL, MS_BIND | MS_REC, NULL) < 0) {
+                snprintf(errbuf, errlen, "cannot bind %s at %s: %s", a->src, a->dst, strerror(errno));
+                return -errno;
+        }
+        return 0;
+}
+
+/* The path crun gets for a shifted root filesystem. crun opens it from the
+ * container's own user namespace, where the owner of our 0700 state
+ * directories is nobody: so the tree is bound (in the holder's mount
+ * namespace only) below /tmp/roost-UID, which that namespace can traverse. */
+static int userns_rootfs_path(Container *c, const char *mapped, char **ret) {
+        g_autofree char *dir = g_strdup_printf("/tmp/roost-%u", c->daemon->uid);
+        g_autofree char *dst = g_strdup_printf("%s/%s", dir, c->id);
+        g_autofree char *err = NULL;
+        BindArgs a = { .src = mapped, .dir = dir, .dst = dst };
+        int r;
+
+        if (!holder_is_mounted(c->daemon->holder, dst)) {
+                r = nsexec_run(c->daemon, CLONE_NEWUSER | CLONE_NEWNS, bind_fn, &a, 10000, &err);
+                if (r < 0)
+                        return log_warning_errno(r, "%s", err ? err : "cannot bind the shifted root filesystem");
+        }
+        *ret = g_steal_pointer(&dst);
+        return 0;
+}
+
+/* The container's own copy of its root filesystem, owners shifted for its
+ * user namespace; made at the first start. */
+static int userns_rootfs(Container *c, const char *rootfs, const UsernsPlan *plan, char **ret_path, char **ret_error) {
+        g_autofree char *dest = g_strdup_printf("%s/mapped", c->data_dir), *tmp = g_strdup_printf("%s/mapped.tmp", c->data_dir);
+        g_autofree char *out = NULL;
+        ShiftArgs a = { .rootfs = rootfs, .dest = dest, .plan = plan };
+        int r;
+
+        if (access(dest, F_OK) == 0) {
+                *ret_path = g_steal_pointer(&dest);
+                return 0;
+        }
+        if (access(tmp, F_OK) == 0)
+                (void) remove_tree_in_userns(c->daemon, tmp); /* an interrupted earlier try */
+        r = nsexec_run(c->daemon, CLONE_NEWUSER | CLONE_NEWNS, shift_fn, &a, 30 * 60 * 1000, &out);
+        if (r < 0) {
+                *ret_error = g_strdup_printf("--userns=%s: %s", c->options->userns, out ? out : strerror(-r));
+                return r;
+        }
+        if (out && g_ascii_strtoull(out, NULL, 10) >= USERNS_COPY_WARN)
+                log_warning("Container %s: --userns=%s made a private copy of its %llu MiB root filesystem with shifted "
+                            "owners (idmapped mounts are not available here).", c->name, c->options->userns,
+                            (unsigned long long) (g_ascii_strtoull(out, NULL, 10) >> 20));
+        *ret_path = g_steal_pointer(&dest);
+        return 0;
+}
+
 /* Everything up to spawning the shim: the rootfs, config.json, shim.conf. */
 static int prepare_bundle(Container *c, char **ret_error) {
         Daemon *d = c->daemon;
@@ -490,6 +670,8 @@ static int prepare_bundle(Container *c, char **ret_error) {
         g_autoptr(GArray) gids = g_array_new(FALSE, FALSE, sizeof(gid_t));
         g_autoptr(GPtrArray) volume_paths = g_ptr_array_new_with_free_func(g_free);
         _cleanup_(image_config_freep) ImageConfig *img = NULL;
+        g_autofree char *mapped = NULL;
+        UsernsPlan plan;
         SpecContext ctx = {};
         bool host_network = streq_ptr(o->network_mode, "host");
         int r;
@@ -520,6 +702,27 @@ static int prepare_bundle(Container *c, char **ret_error) {
         r = resolve_user(c, rootfs, !isempty(o->user) ? o->user : img->user, o->group_add, &ctx.uid, &ctx.gid, gids, ret_error);
         if (r < 0)
                 goto out;
+        if (wants_userns(o)) {
+                r = userns_plan_for(c, &plan, ret_error);
+                if (r >= 0)
+                        r = userns_rootfs(c, rootfs, &plan, &mapped, ret_error);
+                if (r >= 0) {
+                        char *p = NULL;
+                        r = userns_rootfs_path(c, mapped, &p);
+                        if (r < 0)
+                                *ret_error = g_strdup_printf("cannot make the shifted root filesystem reachable: %s", strerror(-r));
+                        g_free(mapped);
+                        mapped = p;
+                }
+                if (r < 0)
+                        goto out;
+                ctx.userns = &plan;
+                /* keep-id: the user's own uid runs the process, unless -u said otherwise */
+                if (streq(o->userns, "keep-id") && isempty(o->user) && isempty(img->user)) {
+                        ctx.uid = d->uid;
+                        ctx.gid = d->gid;
+                }
+        }
 
         hostname = !isempty(o->hostname) ? g_strdup(o->hostname) : g_strndup(c->id, 12);
         if (host_network && isempty(o->hostname)) {
@@ -546,7 +749,7 @@ static int prepare_bundle(Container *c, char **ret_error) {
         cgroup = container_cgroup(c);
 
         ctx.id = c->id;
-        ctx.rootfs = rootfs;
+        ctx.rootfs = mapped ? mapped : rootfs;
         ctx.hostname = hostname;
         ctx.additional_gids = (gid_t *) gids->data;
         ctx.n_additional_gids = gids->len;

@@ -20,6 +20,9 @@ int container_run_kill_sync(Container *c);
  * controllers, the network mode, bind sources, --init, the seccomp file.
  * -EOPNOTSUPP / -ENOENT with a message. */
 int container_run_check_options(Daemon *d, const ContainerOptions *o, char **ret_error);
+/* --userns=auto: gives the container a free range of the roost namespace's
+ * IDs, sized for the image (read from the mounted rootfs). */
+int container_run_userns_allocate(Container *c, const char *rootfs, char **ret_error);
 /* the scope unit name, or NULL when not running */
 const char *container_run_scope(Container *c);
 

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <ftw.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <json-glib/json-glib.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -11,9 +13,11 @@
 #include "container.h"
 #include "log.h"
 #include "names.h"
+#include "nsexec.h"
 #include "oci-spec.h"
 #include "paths.h"
 #include "roost-names.h"
+#include "volume.h"
 
 static const char *const state_names[_CONTAINER_STATE_MAX] = {
         [CONTAINER_CREATED] = "created",       [CONTAINER_RUNNING] = "running", [CONTAINER_PAUSED] = "paused",
@@ -127,8 +131,8 @@ int container_save(Container *c) {
 
         rc = sqlite3_prepare_v2(c->daemon->db->db,
                                 "INSERT OR REPLACE INTO containers(id, name, image_id, image_ref, options, state, created_at,"
-                                " started_at, finished_at, exit_code, pid, restart_count, stopped_by_user)"
-                                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                                " started_at, finished_at, exit_code, pid, restart_count, stopped_by_user, userns_base, userns_size)"
+                                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                                 -1, &st, NULL);
         if (rc != SQLITE_OK)
                 return log_error_errno(sqlite_to_errno(rc), "Failed to save container %s: %s", c->id, sqlite3_errmsg(c->daemon->db->db));
@@ -145,6 +149,8 @@ int container_save(Container *c) {
         sqlite3_bind_int(st, 11, c->pid);
         sqlite3_bind_int(st, 12, (int) c->restart_count);
         sqlite3_bind_int(st, 13, c->stopped_by_user);
+        sqlite3_bind_int64(st, 14, c->userns_base);
+        sqlite3_bind_int64(st, 15, c->userns_size);
         rc = sqlite3_step(st);
         if (rc != SQLITE_DONE)
                 return log_error_errno(sqlite_to_errno(rc), "Failed to save container %s: %s", c->id, sqlite3_errmsg(c->daemon->db->db));
@@ -259,6 +265,14 @@ static int rm_rf_private(const char *path) {
         return 0;
 }
 
+/* in the holder's mount namespace: undo the bind of a shifted rootfs */
+static int unbind_fn(void *userdata, char *errbuf, size_t errlen) {
+        const char *path = userdata;
+        (void) umount2(path, MNT_DETACH);
+        (void) rmdir(path);
+        return 0;
+}
+
 int container_destroy(Container *c) {
         Daemon *d = c->daemon;
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
@@ -270,6 +284,12 @@ int container_destroy(Container *c) {
         r = container_rootfs_remove(d, c->id);
         if (r < 0)
                 log_warning_errno(r, "Failed to remove the root filesystem of container %s: %m", c->id);
+        if (c->options->userns && (streq(c->options->userns, "auto") || streq(c->options->userns, "keep-id"))) {
+                g_autofree char *mapped = g_strdup_printf("%s/mapped", c->data_dir);
+                g_autofree char *bound = g_strdup_printf("/tmp/roost-%u/%s", d->uid, c->id);
+                (void) nsexec_run(d, CLONE_NEWUSER | CLONE_NEWNS, unbind_fn, bound, 10000, NULL);
+                (void) remove_tree_in_userns(d, mapped);
+        }
         (void) rm_rf_private(c->run_dir);
         (void) rm_rf_private(c->data_dir);
 
@@ -390,9 +410,9 @@ static int method_remove(sd_bus_message *m, void *userdata, sd_bus_error *error)
                         return sd_bus_error_setf(error, ROOST_ERROR_FAILED, "cannot remove container %s: failed to kill it: %s",
                                                  c->name, strerror(-r));
         }
-        r = sd_bus_reply_method_return(m, NULL);
+        /* answer once it is all gone, so the next command sees that */
         container_destroy(c);
-        return r;
+        return sd_bus_reply_method_return(m, NULL);
 }
 
 static int method_rename(sd_bus_message *m, void *userdata, sd_bus_error *error) {
@@ -726,7 +746,7 @@ int containers_load(Daemon *d) {
 
         rc = sqlite3_prepare_v2(d->db->db,
                                 "SELECT id, name, image_id, image_ref, options, state, created_at, started_at, finished_at,"
-                                " exit_code, pid, restart_count, stopped_by_user FROM containers",
+                                " exit_code, pid, restart_count, stopped_by_user, userns_base, userns_size FROM containers",
                                 -1, &st, NULL);
         if (rc != SQLITE_OK)
                 return log_error_errno(sqlite_to_errno(rc), "Failed to read containers from %s: %s", d->db->path,
@@ -758,6 +778,8 @@ int containers_load(Daemon *d) {
                 c->pid = sqlite3_column_int(st, 10);
                 c->restart_count = (unsigned) sqlite3_column_int(st, 11);
                 c->stopped_by_user = sqlite3_column_int(st, 12);
+                c->userns_base = (uint32_t) sqlite3_column_int64(st, 13);
+                c->userns_size = (uint32_t) sqlite3_column_int64(st, 14);
                 container_compute_command(c);
                 container_index(d, c);
         }
@@ -855,6 +877,12 @@ int method_create_container(sd_bus_message *m, void *userdata, sd_bus_error *err
         if (r < 0) {
                 r = sd_bus_error_setf(error, ROOST_ERROR_FAILED, "cannot prepare the root filesystem of the container: %s",
                                       err ? err : strerror(-r));
+                goto fail;
+        }
+        r = container_run_userns_allocate(c, rootfs, &err);
+        if (r < 0) {
+                r = sd_bus_error_setf(error, r == -ENOSPC ? ROOST_ERROR_LIMIT : ROOST_ERROR_FAILED, "%s", err);
+                (void) container_rootfs_remove(d, c->id);
                 goto fail;
         }
         r = container_save(c);

@@ -38,6 +38,7 @@ typedef struct Container {
         uint64_t created_at, started_at, finished_at; /* µs since the epoch */
         unsigned restart_count;
         bool stopped_by_user;
+        uint32_t userns_base, userns_size; /* --userns=auto's range of the roost namespace */
         char *error;
 
         char *path;        /* D-Bus object path */

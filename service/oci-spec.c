@@ -7,6 +7,7 @@
 #include "macro.h"
 #include "oci-spec.h"
 #include "seccomp-profile.h"
+#include "userns.h"
 
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define INIT_IN_CONTAINER "/run/roost-init"
@@ -382,7 +383,14 @@ int oci_spec_build(const ContainerOptions *o, const ImageConfig *img, const Spec
                         add_str(b, "path", ctx->netns_path);
                 json_builder_end_object(b);
         }
+        if (ctx->userns) {
+                json_builder_begin_object(b);
+                add_str(b, "type", "user");
+                json_builder_end_object(b);
+        }
         json_builder_end_array(b);
+        if (ctx->userns)
+                userns_plan_to_json(ctx->userns, b);
         if (ctx->cgroups_path)
                 add_str(b, "cgroupsPath", ctx->cgroups_path);
         if (!o->privileged) {

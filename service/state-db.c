@@ -83,6 +83,11 @@ static const char *const migrations[] = {
         "  PRIMARY KEY (image_id, position)"
         ");"
         "CREATE INDEX image_layers_chain ON image_layers(chain_id);",
+
+        /* 4: --userns=auto: the range of the roost user namespace's IDs a
+         * container got (its 0 is userns_base) */
+        "ALTER TABLE containers ADD COLUMN userns_base INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE containers ADD COLUMN userns_size INTEGER NOT NULL DEFAULT 0;",
 };
 
 unsigned state_db_schema_latest(void) {

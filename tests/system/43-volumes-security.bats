@@ -133,9 +133,36 @@ JSON
         assert_output_contains "not delegated"
 }
 
-@test "--userns auto and keep-id are refused clearly for now" {
-        run roost run --rm --userns keep-id busybox true
-        assert_status 125
-        assert_output_contains "--userns=keep-id is not supported"
-        [ -z "$(roost ps -aq)" ]
+@test "--userns=keep-id: the user's own uid inside; the image's files keep their owners" {
+        run roost run --rm --userns keep-id busybox sh -c 'id -u; id -g; stat -c %u /bin/busybox; touch /tmp/x && stat -c %u /tmp/x'
+        assert_status 0
+        [ "$(echo "$output" | sed -n 1p)" = "$(id -u)" ]
+        [ "$(echo "$output" | sed -n 2p)" = "$(id -g)" ]
+        [ "$(echo "$output" | sed -n 3p)" = 0 ]
+        [ "$(echo "$output" | sed -n 4p)" = "$(id -u)" ]
+        # a file it writes to a bind mount belongs to the user on the host
+        mkdir -p "$BATS_TEST_TMPDIR/k"
+        roost run --rm --userns keep-id -v "$BATS_TEST_TMPDIR/k:/k" busybox touch /k/mine
+        [ "$(stat -c %u "$BATS_TEST_TMPDIR/k/mine")" = "$(id -u)" ]
+        # -u still wins
+        run roost run --rm --userns keep-id -u 0 busybox id -u
+        [ "$output" = 0 ]
+}
+
+@test "--userns=auto: each container gets an ID range of its own" {
+        a=$(roost run -d --userns auto busybox sleep 60)
+        b=$(roost run -d --userns auto busybox sleep 60)
+        ma=$(roost exec "$a" cat /proc/self/uid_map | awk '{print $2, $3}')
+        mb=$(roost exec "$b" cat /proc/self/uid_map | awk '{print $2, $3}')
+        [ -n "$ma" ] && [ -n "$mb" ]
+        [ "$ma" != "$mb" ]
+        [ "$(echo "$ma" | awk '{print $2}')" -ge 1024 ]
+        # root inside is not the user outside
+        run roost exec "$a" stat -c %u /bin/busybox
+        [ "$output" = 0 ]
+        [ "$(roost exec "$a" id -u)" = 0 ]
+        host_base=$(( $(grep "^$(id -un):" /etc/subuid | cut -d: -f2) - 1 + $(echo "$ma" | awk '{print $1}') ))
+        pid=$(roost inspect -f '{{.State.Pid}}' "$a")
+        [ "$(awk '/^Uid:/ {print $2}' /proc/$pid/status)" = "$host_base" ]
+        roost rm -f "$a" "$b"
 }
