@@ -139,6 +139,11 @@ int cli_stream_run(int sock, const CliStreamOptions *o);
 
 /* cmd-container.c: "Are you sure you want to continue? [y/N]" */
 bool cli_confirm(const char *warning);
+/* cmd-container.c: docker's prune report (what went, then the space) */
+void cli_prune_print(const char *heading, char **removed);
+
+/* cmd-create.c: a size flag (512m, 1g, -1 for unlimited); prints the error */
+int cli_size_flag(const char *flag, const char *s, gint64 *ret);
 
 /* cmd-create.c */
 RoostContainer1 *cli_container_proxy(const char *path);

@@ -270,6 +270,16 @@ static const CliOption prune_options[] = {
         {},
 };
 
+void cli_prune_print(const char *heading, char **removed) {
+        if (removed && removed[0]) {
+                printf("%s\n", heading);
+                for (char **r = removed; *r; r++)
+                        printf("%s\n", *r);
+                printf("\n");
+        }
+        printf("Total reclaimed space: 0B\n");
+}
+
 bool cli_confirm(const char *warning) {
         char answer[16] = "";
 
@@ -289,13 +299,7 @@ static int run_container_prune(const Command *cmd, void *o, int argc, char **arg
                 return EXIT_ROOST_ERROR;
         if (!roost_manager1_call_prune_containers_sync(cli.manager, &removed, NULL, &error))
                 return cli_fail_gerror(error, NULL);
-        if (removed && removed[0]) {
-                printf("Deleted Containers:\n");
-                for (char **r = removed; *r; r++)
-                        printf("%s\n", *r);
-                printf("\n");
-        }
-        printf("Total reclaimed space: 0B\n");
+        cli_prune_print("Deleted Containers:", removed);
         return 0;
 }
 
@@ -776,32 +780,6 @@ static const CliOption update_options[] = {
         {},
 };
 
-static int size_arg(const char *flag, const char *s, gint64 *ret) {
-        char *end;
-        double v;
-        gint64 mult = 1;
-
-        if (g_str_equal(s, "-1")) {
-                *ret = -1;
-                return 0;
-        }
-        v = g_ascii_strtod(s, &end);
-        if (end == s || v < 0)
-                goto bad;
-        switch (g_ascii_tolower(*end)) {
-        case 0: case 'b': break;
-        case 'k': mult = 1024; break;
-        case 'm': mult = 1024 * 1024; break;
-        case 'g': mult = 1024LL * 1024 * 1024; break;
-        default: goto bad;
-        }
-        *ret = (gint64) (v * (double) mult);
-        return 0;
-bad:
-        fprintf(stderr, "roost: invalid argument \"%s\" for \"%s\" flag: use a size like 512m\n", s, flag);
-        return -1;
-}
-
 static gboolean do_update(RoostContainer1 *c, void *userdata, GError **error) {
         return roost_container1_call_update_sync(c, userdata, NULL, error);
 }
@@ -814,12 +792,12 @@ static int run_update(const Command *cmd, void *o, int argc, char **argv) {
 
         g_variant_builder_init(&b, G_VARIANT_TYPE("a{sv}"));
         if (u->memory) {
-                if (size_arg("--memory", u->memory, &n) < 0)
+                if (cli_size_flag("--memory", u->memory, &n) < 0)
                         return g_variant_builder_clear(&b), EXIT_ROOST_ERROR;
                 g_variant_builder_add(&b, "{sv}", "Memory", g_variant_new_int64(n));
         }
         if (u->memory_swap) {
-                if (size_arg("--memory-swap", u->memory_swap, &n) < 0)
+                if (cli_size_flag("--memory-swap", u->memory_swap, &n) < 0)
                         return g_variant_builder_clear(&b), EXIT_ROOST_ERROR;
                 g_variant_builder_add(&b, "{sv}", "MemorySwap", g_variant_new_int64(n));
         }

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "roost-names.h"
+#include "size-util.h"
 
 /* roost run / roost create: the docker flags, turned into the a{sv} of
  * Manager1.CreateContainer (keys as docker's API names them). */
@@ -95,41 +96,19 @@ static void add_str(GVariantBuilder *b, const char *key, const char *v) {
                 g_variant_builder_add(b, "{sv}", key, g_variant_new_string(v));
 }
 
-static int parse_bytes(const char *flag, const char *s, gint64 *ret) {
-        char *end;
-        double v;
-        gint64 mult = 1;
+int cli_size_flag(const char *flag, const char *s, gint64 *ret) {
+        int64_t v;
 
         if (g_str_equal(s, "-1")) {
                 *ret = -1;
                 return 0;
         }
-        v = g_ascii_strtod(s, &end);
-        if (end == s || v < 0)
-                goto bad;
-        switch (g_ascii_tolower(*end)) {
-        case 0:
-        case 'b':
-                break;
-        case 'k':
-                mult = 1024;
-                break;
-        case 'm':
-                mult = 1024 * 1024;
-                break;
-        case 'g':
-                mult = 1024LL * 1024 * 1024;
-                break;
-        default:
-                goto bad;
+        if (parse_size(s, &v) < 0) {
+                fprintf(stderr, "roost: invalid argument \"%s\" for \"%s\" flag: use a size like 512m or 1g\n", s, flag);
+                return -1;
         }
-        if (*end && end[1] && !(g_ascii_tolower(end[1]) == 'b' && !end[2]))
-                goto bad;
-        *ret = (gint64) (v * (double) mult);
+        *ret = v;
         return 0;
-bad:
-        fprintf(stderr, "roost: invalid argument \"%s\" for \"%s\" flag: use a size like 512m or 1g\n", s, flag);
-        return -1;
 }
 
 /* --env-file: NAME=VALUE lines, # comments; a bare NAME takes our value */
@@ -223,13 +202,13 @@ static GVariant *build_create_options(CreateOpts *o, const char *image, int argc
                 g_variant_builder_add(&b, "{sv}", "AutoRemove", g_variant_new_boolean(TRUE));
         if (o->memory) {
                 gint64 v;
-                if (parse_bytes("-m, --memory", o->memory, &v) < 0)
+                if (cli_size_flag("-m, --memory", o->memory, &v) < 0)
                         goto fail;
                 g_variant_builder_add(&b, "{sv}", "Memory", g_variant_new_int64(v));
         }
         if (o->memory_swap) {
                 gint64 v;
-                if (parse_bytes("--memory-swap", o->memory_swap, &v) < 0)
+                if (cli_size_flag("--memory-swap", o->memory_swap, &v) < 0)
                         goto fail;
                 g_variant_builder_add(&b, "{sv}", "MemorySwap", g_variant_new_int64(v));
         }

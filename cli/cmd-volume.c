@@ -188,13 +188,7 @@ static int run_prune(const Command *cmd, void *o, int argc, char **argv) {
                 return EXIT_ROOST_ERROR;
         if (!roost_manager1_call_prune_volumes_sync(cli.manager, &removed, NULL, &error))
                 return cli_fail_gerror(error, NULL);
-        if (removed && removed[0]) {
-                printf("Deleted Volumes:\n");
-                for (char **r = removed; *r; r++)
-                        printf("%s\n", *r);
-                printf("\n");
-        }
-        printf("Total reclaimed space: 0B\n");
+        cli_prune_print("Deleted Volumes:", removed);
         return 0;
 }
 

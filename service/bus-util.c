@@ -21,22 +21,13 @@ int bus_dict_append_u64(sd_bus_message *m, const char *key, uint64_t value) {
 int bus_dict_append_strv(sd_bus_message *m, const char *key, char *const *value) {
         int r;
 
-        r = sd_bus_message_open_container(m, 'e', "sv");
-        if (r < 0)
-                return r;
-        r = sd_bus_message_append(m, "s", key);
-        if (r < 0)
-                return r;
-        r = sd_bus_message_open_container(m, 'v', "as");
+        r = bus_dict_entry_open(m, key, "as");
         if (r < 0)
                 return r;
         r = sd_bus_message_append_strv(m, (char **) value);
         if (r < 0)
                 return r;
-        r = sd_bus_message_close_container(m);
-        if (r < 0)
-                return r;
-        return sd_bus_message_close_container(m);
+        return bus_dict_entry_close(m);
 }
 
 int bus_property_get_string(sd_bus *bus, const char *path, const char *interface, const char *property,
@@ -91,6 +82,36 @@ int bus_message_read_labels(sd_bus_message *m, GVariant **ret) {
         }
         *ret = g_variant_ref_sink(g_variant_builder_end(&b));
         return 0;
+}
+
+int bus_dict_entry_open(sd_bus_message *m, const char *key, const char *contents) {
+        int r;
+
+        r = sd_bus_message_open_container(m, 'e', "sv");
+        if (r < 0)
+                return r;
+        r = sd_bus_message_append(m, "s", key);
+        if (r < 0)
+                return r;
+        return sd_bus_message_open_container(m, 'v', contents);
+}
+
+int bus_dict_entry_close(sd_bus_message *m) {
+        int r;
+
+        r = sd_bus_message_close_container(m);
+        if (r < 0)
+                return r;
+        return sd_bus_message_close_container(m);
+}
+
+int bus_close_and_send(sd_bus_message *reply) {
+        int r;
+
+        r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
 }
 
 int bus_reply_strv(sd_bus_message *m, char **l) {

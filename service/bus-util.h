@@ -14,6 +14,13 @@ int bus_dict_append_bool(sd_bus_message *m, const char *key, bool value);
 int bus_dict_append_u32(sd_bus_message *m, const char *key, uint32_t value);
 int bus_dict_append_u64(sd_bus_message *m, const char *key, uint64_t value);
 int bus_dict_append_strv(sd_bus_message *m, const char *key, char *const *value);
+/* An entry of any other type: opens {key: variant of `contents`}; append the
+ * value, then bus_dict_entry_close(). */
+int bus_dict_entry_open(sd_bus_message *m, const char *key, const char *contents);
+int bus_dict_entry_close(sd_bus_message *m);
+
+/* Closes the reply's outermost open container (the list) and sends it. */
+int bus_close_and_send(sd_bus_message *reply);
 
 int bus_property_get_string(sd_bus *bus, const char *path, const char *interface, const char *property,
                             sd_bus_message *reply, void *userdata, sd_bus_error *error);

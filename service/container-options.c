@@ -64,43 +64,6 @@ int signal_from_string(const char *s) {
         return -EINVAL;
 }
 
-int parse_size(const char *s, int64_t *ret) {
-        char *end;
-        double v;
-        int64_t mult = 1;
-
-        if (isempty(s) || !(g_ascii_isdigit(s[0]) || s[0] == '.'))
-                return -EINVAL;
-        v = g_ascii_strtod(s, &end);
-        if (end == s || v < 0)
-                return -EINVAL;
-        switch (g_ascii_tolower(*end)) {
-        case 0:
-        case 'b':
-                break;
-        case 'k':
-                mult = 1024;
-                break;
-        case 'm':
-                mult = 1024 * 1024;
-                break;
-        case 'g':
-                mult = 1024LL * 1024 * 1024;
-                break;
-        case 't':
-                mult = 1024LL * 1024 * 1024 * 1024;
-                break;
-        default:
-                return -EINVAL;
-        }
-        if (*end && end[1] && !(g_ascii_tolower(end[1]) == 'b' && !end[2]) && !(g_ascii_tolower(*end) == 'b' && !end[1]))
-                return -EINVAL;
-        if (v * (double) mult > 9.2e18)
-                return -ERANGE;
-        *ret = (int64_t) (v * (double) mult);
-        return 0;
-}
-
 static void mount_spec_clear(MountSpec *m) {
         g_free(m->source);
         g_free(m->target);

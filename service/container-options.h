@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "size-util.h"
+
 /* What a user asked for when creating a container: the docker flags, as the
  * a{sv} of Manager1.CreateContainer carries them (keys as docker's API names
  * them, see dbus/io.roost.Manager1.xml). Parsed and checked once; stored
@@ -89,5 +91,3 @@ bool container_name_valid(const char *name);
 
 /* "SIGTERM", "TERM", "15", "RTMIN+3" -> signal number, or -EINVAL */
 int signal_from_string(const char *s);
-/* byte sizes as docker takes them: 512, 512k, 64m, 1g (and kb/mb/gb, b) */
-int parse_size(const char *s, int64_t *ret);

@@ -14,6 +14,7 @@
 
 #include "build-config.h"
 #include "bus-gvariant.h"
+#include "bus-util.h"
 #include "container-image.h"
 #include "container-run.h"
 #include "fileio.h"
@@ -1618,10 +1619,7 @@ int method_container_stats(sd_bus_message *m, void *userdata, sd_bus_error *erro
                         }
                 }
         }
-        r = sd_bus_message_close_container(reply);
-        if (r < 0)
-                return r;
-        return sd_bus_send(NULL, reply, NULL);
+        return bus_close_and_send(reply);
 }
 
 /* the PIDs in the container's cgroup and below */

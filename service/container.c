@@ -922,17 +922,11 @@ static int append_container_dict(sd_bus_message *reply, Container *c) {
             (r = bus_dict_append_u32(reply, "Pid", (uint32_t) (container_is_active(c) ? c->pid : 0))) < 0 ||
             (r = bus_dict_append_u32(reply, "RestartCount", c->restart_count)) < 0)
                 return r;
-        r = sd_bus_message_open_container(reply, 'e', "sv");
-        if (r >= 0)
-                r = sd_bus_message_append(reply, "s", "Labels");
-        if (r >= 0)
-                r = sd_bus_message_open_container(reply, 'v', "a{ss}");
+        r = bus_dict_entry_open(reply, "Labels", "a{ss}");
         if (r >= 0)
                 r = append_labels(reply, c->options->labels);
         if (r >= 0)
-                r = sd_bus_message_close_container(reply);
-        if (r >= 0)
-                r = sd_bus_message_close_container(reply);
+                r = bus_dict_entry_close(reply);
         if (r < 0)
                 return r;
         return sd_bus_message_close_container(reply);
@@ -971,10 +965,7 @@ int method_list_containers(sd_bus_message *m, void *userdata, sd_bus_error *erro
                 if (r < 0)
                         return r;
         }
-        r = sd_bus_message_close_container(reply);
-        if (r < 0)
-                return r;
-        return sd_bus_send(NULL, reply, NULL);
+        return bus_close_and_send(reply);
 }
 
 int method_prune_containers(sd_bus_message *m, void *userdata, sd_bus_error *error) {

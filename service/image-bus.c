@@ -432,11 +432,9 @@ int method_list_images(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                         break;
         }
         image_list_free(list, n);
-        if (r >= 0)
-                r = sd_bus_message_close_container(reply);
         if (r < 0)
                 return r;
-        return sd_bus_send(NULL, reply, NULL);
+        return bus_close_and_send(reply);
 }
 
 /* --- removing ---------------------------------------------------------------------------- */

@@ -109,34 +109,20 @@ static int method_info(sd_bus_message *m, void *userdata, sd_bus_error *error) {
             (r = bus_dict_append_u32(reply, "ContainersRunning", containers_count(d, true))) < 0 ||
             (r = bus_dict_append_u32(reply, "Images", image_store_count(d->db))) < 0)
                 return r;
-        r = sd_bus_message_open_container(reply, 'e', "sv");
-        if (r >= 0)
-                r = sd_bus_message_append(reply, "s", "UidMap");
-        if (r >= 0)
-                r = sd_bus_message_open_container(reply, 'v', "a(uuu)");
+        r = bus_dict_entry_open(reply, "UidMap", "a(uuu)");
         if (r >= 0)
                 r = append_idmap(reply, d->uid, &d->holder->uids);
         if (r >= 0)
-                r = sd_bus_message_close_container(reply);
+                r = bus_dict_entry_close(reply);
         if (r >= 0)
-                r = sd_bus_message_close_container(reply);
-        if (r >= 0)
-                r = sd_bus_message_open_container(reply, 'e', "sv");
-        if (r >= 0)
-                r = sd_bus_message_append(reply, "s", "GidMap");
-        if (r >= 0)
-                r = sd_bus_message_open_container(reply, 'v', "a(uuu)");
+                r = bus_dict_entry_open(reply, "GidMap", "a(uuu)");
         if (r >= 0)
                 r = append_idmap(reply, d->gid, &d->holder->gids);
         if (r >= 0)
-                r = sd_bus_message_close_container(reply);
-        if (r >= 0)
-                r = sd_bus_message_close_container(reply);
-        if (r >= 0)
-                r = sd_bus_message_close_container(reply);
+                r = bus_dict_entry_close(reply);
         if (r < 0)
                 return r;
-        return sd_bus_send(NULL, reply, NULL);
+        return bus_close_and_send(reply);
 }
 
 static const sd_bus_vtable manager_vtable[] = {

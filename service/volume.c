@@ -119,11 +119,7 @@ static int append_volume(Daemon *d, sd_bus_message *reply, const char *name, uin
             (r = bus_dict_append_str(reply, "Mountpoint", mp)) < 0 || (r = bus_dict_append_str(reply, "Scope", "local")) < 0 ||
             (r = bus_dict_append_u64(reply, "CreatedAt", created)) < 0)
                 return r;
-        r = sd_bus_message_open_container(reply, 'e', "sv");
-        if (r >= 0)
-                r = sd_bus_message_append(reply, "s", "Labels");
-        if (r >= 0)
-                r = sd_bus_message_open_container(reply, 'v', "a{ss}");
+        r = bus_dict_entry_open(reply, "Labels", "a{ss}");
         if (r >= 0)
                 r = sd_bus_message_open_container(reply, 'a', "{ss}");
         if (r >= 0 && labels) {
@@ -190,10 +186,7 @@ int method_list_volumes(sd_bus_message *m, void *userdata, sd_bus_error *error) 
                 if (r < 0)
                         return r;
         }
-        r = sd_bus_message_close_container(reply);
-        if (r < 0)
-                return r;
-        return sd_bus_send(NULL, reply, NULL);
+        return bus_close_and_send(reply);
 }
 
 int method_inspect_volume(sd_bus_message *m, void *userdata, sd_bus_error *error) {

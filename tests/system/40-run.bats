@@ -6,19 +6,11 @@ bats_require_minimum_version 1.5.0
 
 load helpers
 
-setup_file() {
-        roost_reset
-        setup_busybox
-}
+setup_file() { containers_setup_file; }
 
-teardown_file() {
-        roost rm -f $(roost ps -aq) >/dev/null 2>&1 || true
-        roost_reset
-}
+teardown_file() { containers_teardown_file; }
 
-teardown() {
-        roost rm -f $(roost ps -aq) >/dev/null 2>&1 || true
-}
+teardown() { remove_all_containers; }
 
 @test "run --rm prints the container's output and leaves nothing behind" {
         run roost run --rm busybox echo hello from roost

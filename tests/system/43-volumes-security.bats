@@ -5,20 +5,15 @@ bats_require_minimum_version 1.5.0
 
 load helpers
 
-setup_file() {
-        roost_reset
-        setup_busybox
-}
+setup_file() { containers_setup_file; }
 
 teardown_file() {
-        roost rm -f $(roost ps -aq) >/dev/null 2>&1 || true
+        remove_all_containers
         roost volume prune -f >/dev/null 2>&1 || true
         roost_reset
 }
 
-teardown() {
-        roost rm -f $(roost ps -aq) >/dev/null 2>&1 || true
-}
+teardown() { remove_all_containers; }
 
 @test "bind mounts: read-write, read-only, recursively read-only" {
         mkdir -p "$BATS_TEST_TMPDIR/data/sub"

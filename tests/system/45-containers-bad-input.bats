@@ -6,14 +6,9 @@ bats_require_minimum_version 1.5.0
 
 load helpers
 
-setup_file() {
-        roost_reset
-        setup_busybox
-}
+setup_file() { containers_setup_file; }
 
-teardown_file() {
-        roost_reset
-}
+teardown_file() { containers_teardown_file; }
 
 # nothing new: no container, scope, mount or directory
 assert_nothing_left() {

@@ -34,6 +34,20 @@ registry_addr() {
 }
 
 # Pulls the busybox fixture and names it "busybox" (docker.io/library/busybox:latest).
+# What the container suites share: a fresh roostd with the test busybox, and
+# no container left behind by a test or by the file.
+remove_all_containers() {
+        roost rm -f $(roost ps -aq) >/dev/null 2>&1 || true
+}
+containers_setup_file() {
+        roost_reset
+        setup_busybox
+}
+containers_teardown_file() {
+        remove_all_containers
+        roost_reset
+}
+
 setup_busybox() {
         local ref
         ref="$(registry_addr)/roost-test/busybox:latest"
