@@ -1,11 +1,61 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <dlfcn.h>
+#include <glib.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 
 #include "digest.h"
 #include "macro.h"
 
+/* libcrypto is loaded at the first digest, not at start: linked, it costs
+ * every roostd and roost process ~1.4 MiB of relocations and symbol tables
+ * although most of them never hash anything. Without it (not installed, or
+ * another soname) GLib's GChecksum does the same work, slower. */
+#ifndef LIBCRYPTO
+#define LIBCRYPTO "libcrypto.so.3"
+#endif
+
+static struct {
+        EVP_MD_CTX *(*ctx_new)(void);
+        void (*ctx_free)(EVP_MD_CTX *ctx);
+        int (*init)(EVP_MD_CTX *ctx, const EVP_MD *type, ENGINE *impl);
+        int (*update)(EVP_MD_CTX *ctx, const void *p, size_t n);
+        int (*final)(EVP_MD_CTX *ctx, unsigned char *md, unsigned *len);
+        const EVP_MD *(*sha256)(void);
+} evp;
+static bool evp_loaded;
+static pthread_once_t evp_once = PTHREAD_ONCE_INIT;
+
+static void evp_load(void) {
+        static const struct {
+                const char *name;
+                size_t offset;
+        } table[] = {
+                { "EVP_MD_CTX_new", offsetof(typeof(evp), ctx_new) },
+                { "EVP_MD_CTX_free", offsetof(typeof(evp), ctx_free) },
+                { "EVP_DigestInit_ex", offsetof(typeof(evp), init) },
+                { "EVP_DigestUpdate", offsetof(typeof(evp), update) },
+                { "EVP_DigestFinal_ex", offsetof(typeof(evp), final) },
+                { "EVP_sha256", offsetof(typeof(evp), sha256) },
+        };
+        void *handle = dlopen(LIBCRYPTO, RTLD_NOW | RTLD_LOCAL);
+
+        if (!handle)
+                return;
+        for (size_t i = 0; i < ELEMENTSOF(table); i++) {
+                void *f = dlsym(handle, table[i].name);
+                if (!f) {
+                        dlclose(handle);
+                        return;
+                }
+                memcpy((char *) &evp + table[i].offset, &f, sizeof f);
+        }
+        evp_loaded = true;
+}
+
 struct Sha256 {
-        EVP_MD_CTX *ctx;
+        EVP_MD_CTX *ctx;   /* with libcrypto */
+        GChecksum *gc;     /* without */
 };
 
 bool digest_is_valid(const char *s) {
@@ -28,8 +78,13 @@ Sha256 *sha256_new(void) {
 
         if (!h)
                 return NULL;
-        h->ctx = EVP_MD_CTX_new();
-        if (!h->ctx || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1) {
+        (void) pthread_once(&evp_once, evp_load);
+        if (!evp_loaded) {
+                h->gc = g_checksum_new(G_CHECKSUM_SHA256);
+                return h;
+        }
+        h->ctx = evp.ctx_new();
+        if (!h->ctx || evp.init(h->ctx, evp.sha256(), NULL) != 1) {
                 sha256_free(h);
                 return NULL;
         }
@@ -37,7 +92,10 @@ Sha256 *sha256_new(void) {
 }
 
 void sha256_update(Sha256 *h, const void *p, size_t n) {
-        (void) EVP_DigestUpdate(h->ctx, p, n);
+        if (h->gc)
+                g_checksum_update(h->gc, p, (gssize) n);
+        else
+                (void) evp.update(h->ctx, p, n);
 }
 
 static void to_string(const unsigned char *md, char out[static DIGEST_STRING_MAX]) {
@@ -54,24 +112,32 @@ static void to_string(const unsigned char *md, char out[static DIGEST_STRING_MAX
 void sha256_final(Sha256 *h, char out[static DIGEST_STRING_MAX]) {
         unsigned char md[EVP_MAX_MD_SIZE];
         unsigned len = 0;
+        gsize glen = sizeof md;
 
-        (void) EVP_DigestFinal_ex(h->ctx, md, &len);
+        if (h->gc)
+                g_checksum_get_digest(h->gc, md, &glen);
+        else
+                (void) evp.final(h->ctx, md, &len);
         to_string(md, out);
 }
 
 void sha256_free(Sha256 *h) {
         if (!h)
                 return;
-        EVP_MD_CTX_free(h->ctx);
+        if (h->gc)
+                g_checksum_free(h->gc);
+        if (h->ctx)
+                evp.ctx_free(h->ctx);
         free(h);
 }
 
 void sha256_digest(const void *p, size_t n, char out[static DIGEST_STRING_MAX]) {
-        unsigned char md[EVP_MAX_MD_SIZE];
-        unsigned len = 0;
+        _cleanup_(sha256_freep) Sha256 *h = sha256_new();
 
-        (void) EVP_Digest(p, n, md, &len, EVP_sha256(), NULL);
-        to_string(md, out);
+        if (!h)
+                abort(); /* out of memory */
+        sha256_update(h, p, n);
+        sha256_final(h, out);
 }
 
 int sha256_fd(int fd, char out[static DIGEST_STRING_MAX], uint64_t *ret_size) {

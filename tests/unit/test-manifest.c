@@ -159,32 +159,11 @@ static void test_config(void) {
         free(err);
 }
 
-static void test_digest(void) {
-        char d[DIGEST_STRING_MAX];
-
-        sha256_digest("", 0, d);
-        g_assert_cmpstr(d, ==, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-        g_assert_true(digest_is_valid(d));
-        g_assert_false(digest_is_valid("sha256:E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"));
-        g_assert_false(digest_is_valid("sha512:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
-        g_assert_false(digest_is_valid("sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b85"));
-        g_assert_false(digest_is_valid("sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855/"));
-        {
-                Sha256 *h = sha256_new();
-                sha256_update(h, "ab", 2);
-                sha256_update(h, "c", 1);
-                sha256_final(h, d);
-                sha256_free(h);
-                g_assert_cmpstr(d, ==, "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-        }
-}
-
 int main(int argc, char **argv) {
         g_test_init(&argc, &argv, NULL);
         g_test_add_func("/manifest/index-platform", test_index_platform);
         g_test_add_func("/manifest/docker-list-schema2", test_docker_list_and_schema2);
         g_test_add_func("/manifest/refused", test_refused);
         g_test_add_func("/manifest/config", test_config);
-        g_test_add_func("/manifest/digest", test_digest);
         return g_test_run();
 }
