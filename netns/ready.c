@@ -34,13 +34,16 @@ void ready_send(int fd, const char *fmt, ...) {
 }
 
 void ready_fail(int fd, const char *message) {
-        /* one line: a message with newlines would read as several */
         char m[2048];
+
+        /* without a ready fd the error went to stderr with the log already */
+        if (fd < 0)
+                return;
+        /* one line: a message with newlines would read as several */
         snprintf(m, sizeof m, "%s", message ?: "set-up failed");
         for (char *p = m; *p; p++)
                 if (*p == '\n')
                         *p = ' ';
         ready_line(fd, "ERROR %s", m);
-        if (fd >= 0)
-                safe_close(fd);
+        safe_close(fd);
 }
