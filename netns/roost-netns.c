@@ -112,7 +112,7 @@ static int run(int argc, char **argv) {
                         if (r == -EEXIST)
                                 return log_error_errno(r, "Container %s already has a network namespace.", argv[1]);
                         if (r < 0)
-                                return explain(r, "create", argv[1]);
+                                return explain(r, "create", r == -ENODEV && any ? a.bridge : argv[1]);
                         r = netns_container_path(arg_runtime_dir, argv[1], &path);
                         if (r < 0)
                                 return r;
