@@ -78,14 +78,14 @@ struct nlmsghdr *nlmsg_set_link(void *buf, int ifindex, const LinkChange *c) {
         struct nlmsghdr *nlh = put_header(buf, RTM_NEWLINK, 0);
         struct ifinfomsg *ifm = put_ifinfo(nlh, ifindex);
 
-        if (c->up) {
+        if (c->up || c->down) {
                 ifm->ifi_change = IFF_UP;
-                ifm->ifi_flags = IFF_UP;
+                ifm->ifi_flags = c->up ? IFF_UP : 0;
         }
         if (c->mtu > 0)
                 mnl_attr_put_u32(nlh, IFLA_MTU, c->mtu);
-        if (c->master_ifindex > 0)
-                mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t) c->master_ifindex);
+        if (c->master_ifindex > 0 || c->nomaster)
+                mnl_attr_put_u32(nlh, IFLA_MASTER, c->nomaster ? 0 : (uint32_t) c->master_ifindex);
         if (c->name)
                 mnl_attr_put_strz(nlh, IFLA_IFNAME, c->name);
         if (c->netns_fd >= 0)

@@ -24,6 +24,8 @@ struct nlmsghdr *nlmsg_new_veth(void *buf, const char *name, int master_ifindex,
 /* What nlmsg_set_link changes; zero/NULL/-1 fields are left alone. */
 typedef struct LinkChange {
         bool up;
+        bool down;
+        bool nomaster;       /* detach from its bridge */
         uint32_t mtu;
         int master_ifindex;  /* > 0: attach to that bridge */
         const char *name;    /* rename */

@@ -114,6 +114,16 @@ static void test_set_del_get(void) {
         g_assert_cmpstr(mnl_attr_get_str(tb[IFLA_IFNAME]), ==, "eth1");
         g_assert_cmpuint(mnl_attr_get_u32(tb[IFLA_NET_NS_FD]), ==, 9);
 
+        /* down and off its bridge */
+        c = (LinkChange) { .down = true, .nomaster = true, .netns_fd = -1 };
+        nlh = nlmsg_set_link(buf, 5, &c);
+        ifm = mnl_nlmsg_get_payload(nlh);
+        g_assert_cmphex(ifm->ifi_change, ==, IFF_UP);
+        g_assert_cmphex(ifm->ifi_flags, ==, 0);
+        parse(nlh, sizeof *ifm, tb);
+        g_assert_cmpuint(mnl_attr_get_u32(tb[IFLA_MASTER]), ==, 0);
+        g_assert_null(tb[IFLA_NET_NS_FD]);
+
         nlh = nlmsg_del_link(buf, 12);
         g_assert_cmpuint(nlh->nlmsg_type, ==, RTM_DELLINK);
         g_assert_cmpint(((const struct ifinfomsg *) mnl_nlmsg_get_payload(nlh))->ifi_index, ==, 12);
