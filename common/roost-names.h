@@ -35,6 +35,7 @@
 #define ROOST_ERROR_COMMAND_NOT_FOUND ROOST_ERROR_PREFIX "CommandNotFound" /* docker's exit 127 */
 #define ROOST_ERROR_CANNOT_INVOKE ROOST_ERROR_PREFIX "CannotInvoke"       /* docker's exit 126 */
 #define ROOST_ERROR_NO_SUCH_VOLUME ROOST_ERROR_PREFIX "NoSuchVolume"
+#define ROOST_ERROR_NO_SUCH_NETWORK ROOST_ERROR_PREFIX "NoSuchNetwork"
 
 /* Upper bounds on what callers may send (bytes). */
 #define ROOST_NAME_MAX 128      /* container, volume and network names */

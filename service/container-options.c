@@ -4,7 +4,13 @@
 #include <sys/capability.h>
 #include <sys/resource.h>
 
+#include <arpa/inet.h>
+
 #include "container-options.h"
+#include "hosts.h"
+#include "ipam.h"
+#include "netns-defs.h"
+#include "portspec.h"
 #include "macro.h"
 #include "roost-names.h"
 
@@ -96,6 +102,14 @@ void container_options_free(ContainerOptions *o) {
         g_free(o->systemd);
         g_free(o->cpuset_cpus);
         g_free(o->network_mode);
+        g_strfreev(o->publish);
+        g_strfreev(o->expose);
+        g_free(o->ip_address);
+        g_strfreev(o->network_aliases);
+        g_strfreev(o->dns);
+        g_strfreev(o->dns_search);
+        g_strfreev(o->dns_options);
+        g_strfreev(o->extra_hosts);
         g_free(o->userns);
         g_free(o->log_driver);
         g_strfreev(o->group_add);
@@ -387,6 +401,19 @@ static int check_strv(const char *key, char **l, size_t max_items, char **ret_er
         return 0;
 }
 
+bool hostname_valid(const char *s) {
+        if (isempty(s) || strlen(s) > 253 || s[0] == '-' || s[0] == '.')
+                return false;
+        for (const char *p = s; *p; p++)
+                if (!g_ascii_isalnum(*p) && *p != '.' && *p != '-' && *p != '_')
+                        return false;
+        return true;
+}
+
+bool network_mode_is_network(const char *mode) {
+        return mode && !g_str_equal(mode, "none") && !g_str_equal(mode, "host") && !startswith(mode, "container:");
+}
+
 int container_options_parse(GVariant *asv, ContainerOptions **ret, char **ret_error) {
         g_autoptr(ContainerOptions) o = g_new0(ContainerOptions, 1);
         GVariantIter it;
@@ -432,8 +459,8 @@ int container_options_parse(GVariant *asv, ContainerOptions **ret, char **ret_er
                 } else if (KEY_IS("Hostname")) {
                         NEED_TYPE("s");
                         o->hostname = g_variant_dup_string(v, NULL);
-                        if (strlen(o->hostname) > 63 || strpbrk(o->hostname, " /\t\n"))
-                                return fail("invalid hostname \"%s\": at most 63 characters, no blanks or slashes", o->hostname);
+                        if (*o->hostname && (strlen(o->hostname) > 63 || !hostname_valid(o->hostname)))
+                                return fail("invalid hostname \"%s\": at most 63 letters, digits, '.', '-' and '_'", o->hostname);
                 } else if (KEY_IS("Tty")) {
                         NEED_TYPE("b");
                         o->tty = g_variant_get_boolean(v);
@@ -560,6 +587,81 @@ int container_options_parse(GVariant *asv, ContainerOptions **ret, char **ret_er
                 } else if (KEY_IS("NetworkMode")) {
                         NEED_TYPE("s");
                         o->network_mode = g_variant_dup_string(v, NULL);
+                        if (!*o->network_mode)
+                                g_clear_pointer(&o->network_mode, g_free);
+                        else if (startswith(o->network_mode, "container:") && !o->network_mode[10])
+                                return fail("invalid --network container: name the container (container:NAME)");
+                        else if (!startswith(o->network_mode, "container:") && !container_name_valid(o->network_mode))
+                                return fail("invalid --network \"%s\": use none, host, container:NAME or a network's name",
+                                            o->network_mode);
+                } else if (KEY_IS("Publish")) {
+                        NEED_TYPE("as");
+                        o->publish = g_variant_dup_strv(v, NULL);
+                        for (char **p = o->publish; *p; p++) {
+                                _cleanup_free_ PortForward *f = NULL;
+                                size_t n = 0;
+                                const char *why = NULL;
+                                if (portspec_parse(*p, &f, &n, &why) < 0)
+                                        return fail("invalid -p \"%s\": %s; use [HOSTIP:][HOSTPORT:]CONTAINERPORT[/tcp|/udp]",
+                                                    *p, why ? why : "not a port spec");
+                        }
+                } else if (KEY_IS("PublishAll")) {
+                        NEED_TYPE("b");
+                        o->publish_all = g_variant_get_boolean(v);
+                } else if (KEY_IS("Expose")) {
+                        NEED_TYPE("as");
+                        o->expose = g_variant_dup_strv(v, NULL);
+                        for (char **p = o->expose; *p; p++) {
+                                _cleanup_free_ PortForward *f = NULL;
+                                size_t n = 0;
+                                const char *why = NULL;
+                                if (strchr(*p, ':') || portspec_parse(*p, &f, &n, &why) < 0)
+                                        return fail("invalid --expose \"%s\": use PORT[/tcp|/udp] or a range like 8000-8009/tcp", *p);
+                        }
+                } else if (KEY_IS("IPAddress")) {
+                        uint32_t a;
+                        NEED_TYPE("s");
+                        o->ip_address = g_variant_dup_string(v, NULL);
+                        if (!*o->ip_address)
+                                g_clear_pointer(&o->ip_address, g_free);
+                        else if (ipam_parse_address(o->ip_address, &a) < 0)
+                                return fail("invalid --ip \"%s\": not an IPv4 address", o->ip_address);
+                } else if (KEY_IS("NetworkAliases")) {
+                        NEED_TYPE("as");
+                        o->network_aliases = g_variant_dup_strv(v, NULL);
+                        for (char **p = o->network_aliases; *p; p++)
+                                if (!hostname_valid(*p))
+                                        return fail("invalid --network-alias \"%s\": use letters, digits, '.', '-' and '_'", *p);
+                } else if (KEY_IS("Dns")) {
+                        NEED_TYPE("as");
+                        o->dns = g_variant_dup_strv(v, NULL);
+                        for (char **p = o->dns; *p; p++) {
+                                struct in6_addr a6;
+                                if (inet_pton(AF_INET, *p, &a6) != 1 && inet_pton(AF_INET6, *p, &a6) != 1)
+                                        return fail("invalid --dns \"%s\": not an IP address", *p);
+                        }
+                } else if (KEY_IS("DnsSearch") || KEY_IS("DnsOptions")) {
+                        char **l;
+                        NEED_TYPE("as");
+                        l = g_variant_dup_strv(v, NULL);
+                        if (KEY_IS("DnsSearch"))
+                                o->dns_search = l;
+                        else
+                                o->dns_options = l;
+                        for (char **p = l; *p; p++)
+                                if (!**p || strpbrk(*p, " \t\r\n#;"))
+                                        return fail("invalid --%s \"%s\": one word, no white space",
+                                                    KEY_IS("DnsSearch") ? "dns-search" : "dns-option", *p);
+                } else if (KEY_IS("ExtraHosts")) {
+                        NEED_TYPE("as");
+                        o->extra_hosts = g_variant_dup_strv(v, NULL);
+                        for (char **p = o->extra_hosts; *p; p++) {
+                                _cleanup_free_ char *hn = NULL, *addr = NULL;
+                                /* host-gateway is checked against the configuration at create */
+                                int k = hosts_parse_add_host(*p, "0.0.0.0", &hn, &addr);
+                                if (k < 0)
+                                        return fail("invalid --add-host \"%s\": use NAME:ADDRESS (an IP address or host-gateway)", *p);
+                        }
                 } else if (KEY_IS("Userns")) {
                         NEED_TYPE("s");
                         o->userns = g_variant_dup_string(v, NULL);
@@ -610,8 +712,29 @@ int container_options_parse(GVariant *asv, ContainerOptions **ret, char **ret_er
                 return r;
         if (!o->log_driver)
                 o->log_driver = g_strdup("k8s-file");
-        if (!o->network_mode)
-                o->network_mode = g_strdup("none");
+        if (!o->network_mode || g_str_equal(o->network_mode, "bridge") || g_str_equal(o->network_mode, "default"))
+                g_free(o->network_mode), o->network_mode = g_strdup(NETNS_DEFAULT_NETWORK);
+        if ((r = check_strv("Publish", o->publish, 1000, ret_error)) < 0 ||
+            (r = check_strv("Expose", o->expose, 1000, ret_error)) < 0 ||
+            (r = check_strv("NetworkAliases", o->network_aliases, 100, ret_error)) < 0 ||
+            (r = check_strv("Dns", o->dns, 100, ret_error)) < 0 || (r = check_strv("DnsSearch", o->dns_search, 100, ret_error)) < 0 ||
+            (r = check_strv("DnsOptions", o->dns_options, 100, ret_error)) < 0 ||
+            (r = check_strv("ExtraHosts", o->extra_hosts, 1000, ret_error)) < 0)
+                return r;
+        if (!network_mode_is_network(o->network_mode)) {
+                const char *mode = startswith(o->network_mode, "container:") ? "container" : o->network_mode;
+                if ((o->publish || o->publish_all) && !g_str_equal(mode, "host"))
+                        return fail("conflicting options: port publishing and --network %s (the container has no network "
+                                    "of its own to publish from)", mode);
+                if (o->ip_address)
+                        return fail("conflicting options: --ip and --network %s (an address is given on a roost network)", mode);
+                if (o->network_aliases)
+                        return fail("conflicting options: --network-alias and --network %s (aliases are names on a roost network)", mode);
+                if (g_str_equal(mode, "container") && (o->dns || o->dns_search || o->dns_options || o->extra_hosts ||
+                                                       !isempty(o->hostname)))
+                        return fail("conflicting options: --dns, --add-host and --hostname cannot be used with --network "
+                                    "container: (the container shares the other one's)");
+        }
         if (o->memory_swap > 0 && o->memory > 0 && o->memory_swap < o->memory)
                 return fail("--memory-swap (%" G_GINT64_FORMAT ") must be larger than --memory (%" G_GINT64_FORMAT ")",
                             o->memory_swap, o->memory);

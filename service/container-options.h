@@ -73,6 +73,13 @@ typedef struct ContainerOptions {
         int64_t memory, memory_swap, nano_cpus, cpu_shares, pids_limit;
         char *cpuset_cpus;
         char *network_mode;    /* "none", "host", "container:<id>" or a network name */
+        char **publish;        /* -p specs as given (checked with portspec_parse) */
+        bool publish_all;      /* -P: every exposed port to a free host port */
+        char **expose;         /* --expose: "80/tcp", "8000-8009/udp" */
+        char *ip_address;      /* --ip on the first network */
+        char **network_aliases;
+        char **dns, **dns_search, **dns_options;
+        char **extra_hosts;    /* --add-host "name:address" (address may be host-gateway) */
         char *userns;          /* NULL, "host", "auto", "keep-id" */
         char *log_driver;      /* "k8s-file" (default), "journald", "none" */
         uint64_t log_max_size; /* bytes, 0 = default */
@@ -88,6 +95,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ContainerOptions, container_options_free)
 
 /* Checks a container name the way docker does: [a-zA-Z0-9][a-zA-Z0-9_.-]*. */
 bool container_name_valid(const char *name);
+
+/* Is s a name /etc/hosts can carry (a hostname, a network alias)? */
+bool hostname_valid(const char *s);
+
+/* Does the network mode name a roost network (not none, host, container:)? */
+bool network_mode_is_network(const char *mode);
 
 /* "SIGTERM", "TERM", "15", "RTMIN+3" -> signal number, or -EINVAL */
 int signal_from_string(const char *s);

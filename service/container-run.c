@@ -17,6 +17,7 @@
 #include "bus-util.h"
 #include "container-image.h"
 #include "container-run.h"
+#include "networks.h"
 #include "fileio.h"
 #include "kv.h"
 #include "log.h"
@@ -306,6 +307,7 @@ static void handle_shim_exit(Container *c) {
         } else if (r)
                 reply_stops(r, NULL, NULL);
         container_run_free(c);
+        container_net_stop(c);
         /* unmounted until the next start (a container about to be removed
          * is unmounted by the removal) */
         if (!c->options->auto_remove || was_starting)
@@ -454,11 +456,6 @@ int container_run_check_options(Daemon *d, const ContainerOptions *o, char **ret
                         *ret_error = g_strdup("resource limits need a systemd user manager (roostd runs without one)");
                         return -EOPNOTSUPP;
                 }
-        }
-        if (!streq(o->network_mode, "none") && !streq(o->network_mode, "host")) {
-                *ret_error = g_strdup_printf("network %s not found: this roost supports --network none and --network host",
-                                             o->network_mode);
-                return -ENOENT;
         }
         for (size_t i = 0; i < o->n_mounts; i++)
                 if (o->mounts[i].kind == MOUNT_BIND && access(o->mounts[i].source, F_OK) < 0) {
@@ -667,7 +664,7 @@ static int prepare_bundle(Container *c, char **ret_error) {
         Daemon *d = c->daemon;
         const ContainerOptions *o = c->options;
         g_autofree char *rootfs = NULL, *bundle = g_strdup_printf("%s/bundle", c->run_dir), *etc = NULL;
-        g_autofree char *json = NULL, *seccomp = NULL, *cgroup = NULL, *conf = NULL, *hostname = NULL;
+        g_autofree char *json = NULL, *seccomp = NULL, *cgroup = NULL, *conf = NULL, *hostname = NULL, *netns_path = NULL;
         g_autoptr(GArray) gids = g_array_new(FALSE, FALSE, sizeof(gid_t));
         g_autoptr(GPtrArray) volume_paths = g_ptr_array_new_with_free_func(g_free);
         _cleanup_(image_config_freep) ImageConfig *img = NULL;
@@ -731,10 +728,28 @@ static int prepare_bundle(Container *c, char **ret_error) {
                 hostname = g_strdup(g_get_host_name());
         }
         etc = g_strdup_printf("%s/etc", c->data_dir);
-        r = write_etc_files(c, etc, hostname, host_network);
-        if (r < 0) {
-                *ret_error = g_strdup_printf("cannot write the container's /etc files in %s: %s", etc, strerror(-r));
-                goto out;
+        if (network_mode_is_network(o->network_mode) || startswith(o->network_mode, "container:")) {
+                g_autofree char *other_etc = NULL;
+                r = container_net_start(c, img->exposed_ports, etc, hostname, &netns_path, &other_etc, ret_error);
+                if (r < 0)
+                        goto out;
+                trace(c, "network set up");
+                if (other_etc) {
+                        /* container:X: X's /etc files, and its hostname */
+                        g_autofree char *hp = g_build_filename(other_etc, "hostname", NULL), *hn = NULL;
+                        if (g_file_get_contents(hp, &hn, NULL, NULL) && *g_strstrip(hn)) {
+                                g_free(hostname);
+                                hostname = g_steal_pointer(&hn);
+                        }
+                        g_free(etc);
+                        etc = g_steal_pointer(&other_etc);
+                }
+        } else {
+                r = write_etc_files(c, etc, hostname, host_network);
+                if (r < 0) {
+                        *ret_error = g_strdup_printf("cannot write the container's /etc files in %s: %s", etc, strerror(-r));
+                        goto out;
+                }
         }
 
         if (o->seccomp_profile && !streq(o->seccomp_profile, "unconfined")) {
@@ -756,6 +771,7 @@ static int prepare_bundle(Container *c, char **ret_error) {
         ctx.n_additional_gids = gids->len;
         ctx.etc_dir = etc;
         ctx.host_network = host_network;
+        ctx.netns_path = netns_path;
         ctx.init_path = o->init ? INIT_BINARY : NULL;
         ctx.cgroups_path = cgroup;
         ctx.volume_paths = (char **) volume_paths->pdata;
@@ -814,6 +830,8 @@ static int prepare_bundle(Container *c, char **ret_error) {
         }
         r = 0;
 out:
+        if (r < 0)
+                container_net_stop(c);
         return r;
 }
 
@@ -1054,6 +1072,7 @@ static int container_run_start(Container *c, sd_bus_message *m, bool attach, boo
         k = spawn_shim(c, &sync_fd);
         if (k < 0) {
                 container_run_free(c);
+                container_net_stop(c);
                 return sd_bus_error_setf(error, ROOST_ERROR_FAILED, "cannot start roost-shim: %s", strerror(-k));
         }
         r->sync_fd = sync_fd;
@@ -1070,6 +1089,7 @@ static int container_run_start(Container *c, sd_bus_message *m, bool attach, boo
                         .description = c->name,
                         .slice = ROOST_SLICE,
                         .pid = r->shim_pid,
+                        .extra_pid = container_net_portfwd_pid(c), /* the ports close with the container */
                         .delegate = true,
                         .resources = resources_any(&res) ? &res : NULL,
                 };
@@ -1189,6 +1209,7 @@ void container_run_adopt(Container *c) {
                         c->state = CONTAINER_EXITED; /* autostart decides */
                 return;
         }
+        container_net_adopt(c);
         dirfd = open(c->run_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (dirfd >= 0 && read_full_file_at(dirfd, SHIM_PID_FILE, 64, &text, NULL) >= 0)
                 shim_pid = atoi(text);

@@ -11,6 +11,7 @@
 #include "container-image.h"
 #include "container-run.h"
 #include "container.h"
+#include "networks.h"
 #include "log.h"
 #include "names.h"
 #include "nsexec.h"
@@ -130,9 +131,17 @@ int container_save(Container *c) {
         int rc;
 
         rc = sqlite3_prepare_v2(c->daemon->db->db,
-                                "INSERT OR REPLACE INTO containers(id, name, image_id, image_ref, options, state, created_at,"
+                                /* an upsert, not INSERT OR REPLACE: a replace deletes the row,
+                                 * and the delete would cascade to its endpoints */
+                                "INSERT INTO containers(id, name, image_id, image_ref, options, state, created_at,"
                                 " started_at, finished_at, exit_code, pid, restart_count, stopped_by_user, userns_base, userns_size)"
-                                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                                " ON CONFLICT(id) DO UPDATE SET name = excluded.name, image_id = excluded.image_id,"
+                                " image_ref = excluded.image_ref, options = excluded.options, state = excluded.state,"
+                                " created_at = excluded.created_at, started_at = excluded.started_at,"
+                                " finished_at = excluded.finished_at, exit_code = excluded.exit_code, pid = excluded.pid,"
+                                " restart_count = excluded.restart_count, stopped_by_user = excluded.stopped_by_user,"
+                                " userns_base = excluded.userns_base, userns_size = excluded.userns_size",
                                 -1, &st, NULL);
         if (rc != SQLITE_OK)
                 return log_error_errno(sqlite_to_errno(rc), "Failed to save container %s: %s", c->id, sqlite3_errmsg(c->daemon->db->db));
@@ -451,6 +460,7 @@ static int method_rename(sd_bus_message *m, void *userdata, sd_bus_error *error)
         }
         container_emit_changed(c, "Name", NULL);
         container_emit_event(c, "rename", "oldName", old);
+        container_net_renamed(c);
         return sd_bus_reply_method_return(m, NULL);
 }
 
@@ -587,7 +597,15 @@ static int method_inspect(sd_bus_message *m, void *userdata, sd_bus_error *error
         json_builder_begin_object(b);
         json_add_str(b, "Type", o->log_driver);
         json_builder_end_object(b);
+        container_net_port_bindings(c, b);
+        json_builder_set_member_name(b, "PublishAllPorts");
+        json_builder_add_boolean_value(b, o->publish_all);
+        json_add_strv(b, "Dns", o->dns);
+        json_add_strv(b, "DnsSearch", o->dns_search);
+        json_add_strv(b, "DnsOptions", o->dns_options);
+        json_add_strv(b, "ExtraHosts", o->extra_hosts);
         json_builder_end_object(b);
+        container_net_inspect(c, b);
 
         json_builder_set_member_name(b, "Config");
         json_builder_begin_object(b);
@@ -655,6 +673,8 @@ static const sd_bus_vtable container_vtable[] = {
         SD_BUS_METHOD_WITH_ARGS("Update", SD_BUS_ARGS("a{sv}", options), SD_BUS_NO_RESULT, method_container_update, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Stats", SD_BUS_NO_ARGS, SD_BUS_RESULT("a{sv}", stats), method_container_stats, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Top", SD_BUS_ARGS("as", ps_args), SD_BUS_RESULT("as", titles, "aas", processes), method_container_top, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Connect", SD_BUS_ARGS("s", network, "a{sv}", options), SD_BUS_NO_RESULT, method_container_connect, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Disconnect", SD_BUS_ARGS("s", network, "b", force), SD_BUS_NO_RESULT, method_container_disconnect, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Inspect", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", json), method_inspect, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("CopyFrom", SD_BUS_ARGS("s", path), SD_BUS_RESULT("h", tar), method_container_copy_from, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("CopyTo", SD_BUS_ARGS("s", path, "h", tar), SD_BUS_NO_RESULT, method_container_copy_to, SD_BUS_VTABLE_UNPRIVILEGED),
@@ -885,9 +905,26 @@ int method_create_container(sd_bus_message *m, void *userdata, sd_bus_error *err
                 (void) container_rootfs_remove(d, c->id);
                 goto fail;
         }
-        r = container_save(c);
+        r = state_db_begin(d->db);
+        if (r >= 0)
+                r = container_save(c);
         if (r < 0) {
+                state_db_rollback(d->db);
                 r = sd_bus_error_setf(error, ROOST_ERROR_FAILED, "cannot record the container in %s: %s", d->db->path, strerror(-r));
+                (void) container_rootfs_remove(d, c->id);
+                goto fail;
+        }
+        /* its address on its network, in the same transaction: no container
+         * without its lease, no lease without its container */
+        g_clear_pointer(&err, g_free);
+        r = container_net_create(c, &err);
+        if (r >= 0)
+                r = state_db_commit(d->db);
+        if (r < 0) {
+                state_db_rollback(d->db);
+                r = sd_bus_error_setf(error, r == -ENOENT ? ROOST_ERROR_NO_SUCH_NETWORK
+                                             : r == -EIO || r == -ENOMEM ? ROOST_ERROR_FAILED : ROOST_ERROR_INVALID_ARGUMENT,
+                                      "%s", err ? err : strerror(-r));
                 (void) container_rootfs_remove(d, c->id);
                 goto fail;
         }
@@ -922,6 +959,12 @@ static int append_container_dict(sd_bus_message *reply, Container *c) {
             (r = bus_dict_append_u32(reply, "Pid", (uint32_t) (container_is_active(c) ? c->pid : 0))) < 0 ||
             (r = bus_dict_append_u32(reply, "RestartCount", c->restart_count)) < 0)
                 return r;
+        {
+                g_autofree char *ports = container_net_ports_text(c);
+                g_auto(GStrv) nets = container_net_networks(c);
+                if ((r = bus_dict_append_str(reply, "Ports", ports)) < 0 || (r = bus_dict_append_strv(reply, "Networks", nets)) < 0)
+                        return r;
+        }
         r = bus_dict_entry_open(reply, "Labels", "a{ss}");
         if (r >= 0)
                 r = append_labels(reply, c->options->labels);

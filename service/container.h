@@ -21,6 +21,7 @@ typedef enum ContainerState {
 } ContainerState;
 
 typedef struct ContainerRun ContainerRun; /* container-run.c: the shim while one runs */
+typedef struct ContainerNet ContainerNet; /* networks.c: its network while it runs */
 
 typedef struct Container {
         Daemon *daemon;
@@ -47,6 +48,7 @@ typedef struct Container {
         char *log_path;
 
         ContainerRun *run;
+        ContainerNet *net;
         sd_event_source *restart_timer; /* a pending restart (restart policy) */
         GPtrArray *waiters; /* pending Wait() calls (sd_bus_message *) */
 } Container;

@@ -25,6 +25,7 @@ typedef struct Daemon {
 
         GHashTable *containers;      /* id -> Container* (owned) */
         GHashTable *container_names; /* name -> Container* */
+        GHashTable *networks;        /* name -> Network* (owned; networks.c) */
         sd_bus_slot *job_removed_slot;
         GPtrArray *pending_jobs;     /* PendingJob* (scope.c) */
 

@@ -14,6 +14,7 @@
 #include "container-run.h"
 #include "images.h"
 #include "manager.h"
+#include "networks.h"
 #include "ns-util.h"
 #include "paths.h"
 #include "roost-names.h"
@@ -78,6 +79,7 @@ static int parse_argv(int argc, char *argv[]) {
 
 static void daemon_done(Daemon *d) {
         containers_free(d);
+        networks_free(d);
         if (d->pending_jobs)
                 g_ptr_array_free(d->pending_jobs, TRUE);
         sd_bus_slot_unref(d->job_removed_slot);
@@ -294,9 +296,13 @@ static int run(int argc, char *argv[]) {
         r = images_init(&d);
         if (r < 0)
                 return r;
+        r = networks_load(&d);
+        if (r < 0)
+                return r;
         r = containers_load(&d);
         if (r < 0)
                 return r;
+        networks_reconcile(&d);
 
         r = manager_register(&d);
         if (r < 0)

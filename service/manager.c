@@ -3,6 +3,7 @@
 
 #include "bus-util.h"
 #include "container.h"
+#include "networks.h"
 #include "volume.h"
 #include "image-bus.h"
 #include "image-store.h"
@@ -151,6 +152,16 @@ static const sd_bus_vtable manager_vtable[] = {
                                 method_remove_volume, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("PruneVolumes", SD_BUS_NO_ARGS, SD_BUS_RESULT("as", removed),
                                 method_prune_volumes, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("CreateNetwork", SD_BUS_ARGS("s", name, "a{sv}", options), SD_BUS_RESULT("a{sv}", network),
+                                method_create_network, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ListNetworks", SD_BUS_NO_ARGS, SD_BUS_RESULT("aa{sv}", networks),
+                                method_list_networks, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("InspectNetwork", SD_BUS_ARGS("s", name), SD_BUS_RESULT("a{sv}", network),
+                                method_inspect_network, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("RemoveNetwork", SD_BUS_ARGS("s", name), SD_BUS_NO_RESULT,
+                                method_remove_network, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("PruneNetworks", SD_BUS_NO_ARGS, SD_BUS_RESULT("as", removed),
+                                method_prune_networks, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_ARGS("Event", SD_BUS_ARGS("s", type, "s", action, "s", id, "a{ss}", attributes, "t", time), 0),
         SD_BUS_METHOD_WITH_ARGS("Pull", SD_BUS_ARGS("s", reference, "a{sv}", options), SD_BUS_RESULT("o", job),
                                 method_pull, SD_BUS_VTABLE_UNPRIVILEGED),

@@ -102,7 +102,7 @@ static int build_start(sd_bus *bus, const ScopeParams *p, sd_bus_message **ret) 
                                   "Slice", "s", p->slice,
                                   "Delegate", "b", p->delegate,
                                   "CollectMode", "s", "inactive-or-failed",
-                                  "PIDs", "au", 1, (uint32_t) p->pid);
+                                  "PIDs", "au", p->extra_pid > 0 ? 2 : 1, (uint32_t) p->pid, (uint32_t) p->extra_pid);
         if (r < 0)
                 return r;
         r = append_resources(m, p->resources);

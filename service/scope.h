@@ -25,6 +25,7 @@ typedef struct ScopeParams {
         const char *description;
         const char *slice;       /* "roost.slice" */
         pid_t pid;
+        pid_t extra_pid;         /* 0, or a second process for the scope */
         bool delegate;
         const ScopeResources *resources; /* NULL: none */
 } ScopeParams;

@@ -88,6 +88,32 @@ static const char *const migrations[] = {
          * container got (its 0 is userns_base) */
         "ALTER TABLE containers ADD COLUMN userns_base INTEGER NOT NULL DEFAULT 0;"
         "ALTER TABLE containers ADD COLUMN userns_size INTEGER NOT NULL DEFAULT 0;",
+
+        /* 5: networks, and each container's place on them. An endpoint's
+         * address is leased from create (or connect) to rm (or
+         * disconnect); UNIQUE(network, address) keeps two containers from
+         * ever holding the same one, whatever crashed in between. */
+        "CREATE TABLE networks ("
+        "  name TEXT PRIMARY KEY NOT NULL,"
+        "  id TEXT UNIQUE NOT NULL,"                   /* 64 hex */
+        "  bridge TEXT UNIQUE NOT NULL,"               /* its interface in the detached netns */
+        "  subnet TEXT NOT NULL,"                      /* 10.89.0.0/24 */
+        "  gateway TEXT NOT NULL,"
+        "  internal INTEGER NOT NULL DEFAULT 0,"
+        "  created_at INTEGER NOT NULL,"               /* µs since the epoch */
+        "  labels TEXT NOT NULL DEFAULT ''"            /* GVariant text of a{ss} */
+        ");"
+        "CREATE TABLE endpoints ("
+        "  container_id TEXT NOT NULL REFERENCES containers(id) ON DELETE CASCADE,"
+        "  network TEXT NOT NULL REFERENCES networks(name),"
+        "  address TEXT NOT NULL,"
+        "  requested INTEGER NOT NULL DEFAULT 0,"       /* --ip */
+        "  aliases TEXT NOT NULL DEFAULT '',"           /* space-separated */
+        "  position INTEGER NOT NULL,"                  /* 0: the first network (eth0) */
+        "  PRIMARY KEY (container_id, network),"
+        "  UNIQUE (network, address)"
+        ");"
+        "CREATE INDEX endpoints_network ON endpoints(network);",
 };
 
 unsigned state_db_schema_latest(void) {

@@ -57,8 +57,39 @@ static void test_basic(void) {
         g_assert_cmpuint(o->ulimits[0].hard, ==, 20);
         g_assert_cmpuint(o->log_max_size, ==, 1024 * 1024);
         g_assert_cmpuint(o->log_max_files, ==, 3);
-        g_assert_cmpstr(o->network_mode, ==, "none");
+        g_assert_cmpstr(o->network_mode, ==, "roost"); /* the default network */
         g_assert_cmpstr(o->log_driver, ==, "k8s-file");
+}
+
+static void test_network(void) {
+        g_autoptr(ContainerOptions) o = parse_ok(
+                "{'Image': <'b'>, 'NetworkMode': <'web'>, 'Publish': <['8080:80', '127.0.0.1::53/udp', '[::1]:9000-9001:90-91']>,"
+                " 'PublishAll': <true>, 'Expose': <['7000/udp', '8000-8002']>, 'IPAddress': <'10.89.0.10'>,"
+                " 'NetworkAliases': <['db', 'db.local']>, 'Dns': <['1.1.1.1', '2606:4700::1111']>, 'DnsSearch': <['example.com']>,"
+                " 'DnsOptions': <['ndots:2']>, 'ExtraHosts': <['reg:10.0.0.1', 'h6:[::2]', 'gw:host-gateway']>}");
+
+        g_assert_cmpstr(o->network_mode, ==, "web");
+        g_assert_cmpuint(g_strv_length(o->publish), ==, 3);
+        g_assert_true(o->publish_all);
+        g_assert_cmpstr(o->expose[1], ==, "8000-8002");
+        g_assert_cmpstr(o->ip_address, ==, "10.89.0.10");
+        g_assert_cmpstr(o->network_aliases[1], ==, "db.local");
+        g_assert_cmpstr(o->dns[1], ==, "2606:4700::1111");
+        g_assert_cmpstr(o->extra_hosts[2], ==, "gw:host-gateway");
+        g_assert_true(network_mode_is_network(o->network_mode));
+
+        g_autoptr(ContainerOptions) b = parse_ok("{'Image': <'b'>, 'NetworkMode': <'bridge'>}");
+        g_assert_cmpstr(b->network_mode, ==, "roost");
+        g_autoptr(ContainerOptions) h = parse_ok("{'Image': <'b'>, 'NetworkMode': <'host'>, 'Publish': <['80']>}");
+        g_assert_false(network_mode_is_network(h->network_mode));
+        g_autoptr(ContainerOptions) c = parse_ok("{'Image': <'b'>, 'NetworkMode': <'container:web'>}");
+        g_assert_false(network_mode_is_network(c->network_mode));
+
+        g_assert_true(hostname_valid("a-b.c_d"));
+        g_assert_false(hostname_valid("a b"));
+        g_assert_false(hostname_valid("-a"));
+        g_assert_false(hostname_valid(""));
+        g_assert_false(hostname_valid("a\nb"));
 }
 
 static void test_errors(void) {
@@ -87,6 +118,22 @@ static void test_errors(void) {
                 { "{'Image': <'b'>, 'LogDriver': <'syslog'>}", "unknown log driver" },
                 { "{'Image': <'b'>, 'Mounts': <['type=bind,target=/x']>}", "needs an absolute source" },
                 { "{'Image': <'b'>, 'WorkingDir': <'relative'>}", "needs to be an absolute path" },
+                { "{'Image': <'b'>, 'Publish': <['80:80:80:80']>}", "invalid -p \"80:80:80:80\"" },
+                { "{'Image': <'b'>, 'Publish': <['70000']>}", "invalid -p" },
+                { "{'Image': <'b'>, 'Publish': <['80/sctp']>}", "invalid -p" },
+                { "{'Image': <'b'>, 'Expose': <['1:2']>}", "invalid --expose" },
+                { "{'Image': <'b'>, 'IPAddress': <'10.0.0'>}", "invalid --ip" },
+                { "{'Image': <'b'>, 'NetworkAliases': <['a b']>}", "invalid --network-alias" },
+                { "{'Image': <'b'>, 'Dns': <['dns.google']>}", "invalid --dns" },
+                { "{'Image': <'b'>, 'DnsSearch': <['a b']>}", "invalid --dns-search" },
+                { "{'Image': <'b'>, 'ExtraHosts': <['noaddress']>}", "invalid --add-host" },
+                { "{'Image': <'b'>, 'ExtraHosts': <['x:not-an-ip']>}", "invalid --add-host" },
+                { "{'Image': <'b'>, 'NetworkMode': <'none'>, 'Publish': <['80']>}", "conflicting options: port publishing" },
+                { "{'Image': <'b'>, 'NetworkMode': <'host'>, 'IPAddress': <'10.0.0.2'>}", "conflicting options: --ip" },
+                { "{'Image': <'b'>, 'NetworkMode': <'container:x'>, 'Dns': <['1.1.1.1']>}", "conflicting options: --dns" },
+                { "{'Image': <'b'>, 'NetworkMode': <'container:'>}", "name the container" },
+                { "{'Image': <'b'>, 'NetworkMode': <'bad name'>}", "invalid --network" },
+                { "{'Image': <'b'>, 'Hostname': <'a;b'>}", "invalid hostname" },
         };
         for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
                 if (!*cases[i].expect) {
@@ -131,6 +178,7 @@ int main(int argc, char *argv[]) {
         g_test_init(&argc, &argv, NULL);
         g_test_add_func("/container-options/basic", test_basic);
         g_test_add_func("/container-options/errors", test_errors);
+        g_test_add_func("/container-options/network", test_network);
         g_test_add_func("/container-options/helpers", test_helpers);
         return g_test_run();
 }
