@@ -80,6 +80,7 @@ static void network_free(Network *n) {
         if (!n)
                 return;
         sd_event_source_disable_unref(n->slirp_watch);
+        sd_event_source_disable_unref(n->idle_timer);
         g_free(n->name);
         g_free(n->id);
         g_free(n->bridge);
@@ -316,6 +317,26 @@ static void slirp_stop(Network *n) {
         slirp_forget(n);
 }
 
+static int on_idle(sd_event_source *s, uint64_t usec, void *userdata) {
+        Network *n = userdata;
+
+        n->idle_timer = sd_event_source_disable_unref(n->idle_timer);
+        if (n->slirp_pid > 0 && !network_has_running(n)) {
+                log_debug("Network %s: no container for %d s; stopping roost-slirp (PID %d).", n->name, NETWORK_IDLE_SEC,
+                          (int) n->slirp_pid);
+                slirp_stop(n);
+        }
+        return 0;
+}
+
+/* No running container uses n (any more): its uplink goes after a while. */
+static void network_idle(Network *n) {
+        if (n->slirp_pid <= 0 || n->idle_timer || network_has_running(n))
+                return;
+        (void) sd_event_add_time_relative(n->daemon->event, &n->idle_timer, CLOCK_MONOTONIC,
+                                          NETWORK_IDLE_SEC * G_USEC_PER_SEC, 0, on_idle, n);
+}
+
 static int bridge_up_fn(void *userdata, char *errbuf, size_t errlen) {
         const char *bridge = userdata;
         int r = netns_network_up(bridge);
@@ -345,6 +366,7 @@ static int network_ensure_up(Network *n, char **ret_error) {
                         return r;
                 n->bridge_holder = d->holder->pid;
         }
+        n->idle_timer = sd_event_source_disable_unref(n->idle_timer);
         if (n->internal || n->slirp_pid > 0)
                 return 0;
         n->slirp_restarts = 0;
@@ -417,6 +439,8 @@ void networks_reconcile(Daemon *d) {
         while (g_hash_table_iter_next(&it, NULL, &v)) {
                 Network *n = v;
                 g_autofree char *err = NULL;
+                if (n->slirp_pid > 0)
+                        network_idle(n);
                 if (n->internal || n->slirp_pid > 0 || !network_has_running(n))
                         continue;
                 log_info("Network %s has running containers but no uplink; starting roost-slirp.", n->name);
@@ -1156,6 +1180,8 @@ void container_net_stop(Container *c) {
         c->net = NULL;
         eps = endpoints_query(d, c->id, NULL);
         refresh_peers_of(c, eps);
+        for (guint i = 0; i < eps->len; i++)
+                network_idle(((Endpoint *) eps->pdata[i])->net);
 }
 
 void container_net_adopt(Container *c) {

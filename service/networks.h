@@ -19,7 +19,9 @@
  * A roost-slirp runs in a scope of its own (roost-slirp-BRIDGE.scope), so
  * that it outlives roostd; roostd finds it again at start through
  * $XDG_RUNTIME_DIR/roost/networks/NAME.slirp, restarts it when it dies and
- * stops it when the network goes. */
+ * stops it when the network goes or no container has used it for
+ * NETWORK_IDLE_SEC. */
+#define NETWORK_IDLE_SEC 60
 
 typedef struct Network {
         Daemon *daemon;
@@ -39,6 +41,7 @@ typedef struct Network {
         sd_event_source *slirp_watch;
         uint64_t slirp_restarted_at;  /* µs, for the restart rate limit */
         unsigned slirp_restarts;
+        sd_event_source *idle_timer;  /* stops roost-slirp when no container used it for a while */
 } Network;
 
 /* At start, before the containers: the rows (making the default network
