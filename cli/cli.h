@@ -30,7 +30,7 @@ typedef struct CliOption {
         OptType type;
         size_t offset;         /* of the value in the command's options struct */
         const char *arg_name;  /* shown in help: "string", "list", "int" */
-        const char *help;
+        const char *help;      /* NULL: hidden from help (an alias, as docker's --net) */
         const char *def;       /* default shown in help, or NULL */
 } CliOption;
 
