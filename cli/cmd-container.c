@@ -270,13 +270,17 @@ static const CliOption prune_options[] = {
         {},
 };
 
-void cli_prune_print(const char *heading, char **removed) {
+void cli_prune_print_names(const char *heading, char **removed) {
         if (removed && removed[0]) {
                 printf("%s\n", heading);
                 for (char **r = removed; *r; r++)
                         printf("%s\n", *r);
                 printf("\n");
         }
+}
+
+void cli_prune_print(const char *heading, char **removed) {
+        cli_prune_print_names(heading, removed);
         printf("Total reclaimed space: 0B\n");
 }
 
@@ -538,7 +542,7 @@ typedef struct InspectOpts {
 
 static const CliOption inspect_options[] = {
         { 'f', "format", OPT_STRING, offsetof(InspectOpts, format), "string", "Format output using a template", NULL },
-        { 0, "type", OPT_STRING, offsetof(InspectOpts, type), "string", "Only inspect objects of the given type (container, image)", NULL },
+        { 0, "type", OPT_STRING, offsetof(InspectOpts, type), "string", "Only inspect objects of the given type (container, image, network)", NULL },
         {},
 };
 
@@ -553,8 +557,9 @@ static int run_inspect(const Command *cmd, void *o, int argc, char **argv) {
 
         if (cli_format_parse(opts->format, &fmt) < 0)
                 return EXIT_ROOST_ERROR;
-        if (opts->type && !g_str_equal(opts->type, "container") && !g_str_equal(opts->type, "image"))
-                return cli_fail("\"%s\" is not a valid value for --type: use container or image", opts->type);
+        if (opts->type && !g_str_equal(opts->type, "container") && !g_str_equal(opts->type, "image") &&
+            !g_str_equal(opts->type, "network"))
+                return cli_fail("\"%s\" is not a valid value for --type: use container, image or network", opts->type);
         if (cli_connect() < 0)
                 return EXIT_ROOST_ERROR;
         for (int i = 0; i < argc; i++) {
@@ -575,6 +580,15 @@ static int run_inspect(const Command *cmd, void *o, int argc, char **argv) {
                 if (!json && (!opts->type || g_str_equal(opts->type, "image")) && cli_image_inspect_json) {
                         g_clear_error(&error);
                         json = cli_image_inspect_json(argv[i], &error);
+                }
+                if (!json && (!opts->type || g_str_equal(opts->type, "network"))) {
+                        JsonNode *n;
+                        g_clear_error(&error);
+                        n = cli_network_inspect_node(argv[i], &error);
+                        if (n) {
+                                json_array_add_element(out, n);
+                                continue;
+                        }
                 }
                 if (!json) {
                         fprintf(stderr, "Error: No such object: %s\n", argv[i]);

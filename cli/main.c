@@ -21,6 +21,13 @@ static const SubCommand volume_subcommands[] = {
         { "remove", &cmd_volume_rm },     {},
 };
 
+static const SubCommand network_subcommands[] = {
+        { "connect", &cmd_network_connect }, { "create", &cmd_network_create }, { "disconnect", &cmd_network_disconnect },
+        { "inspect", &cmd_network_inspect }, { "ls", &cmd_network_ls },         { "list", &cmd_network_ls },
+        { "prune", &cmd_network_prune },     { "rm", &cmd_network_rm },         { "remove", &cmd_network_rm },
+        {},
+};
+
 static const SubCommand system_subcommands[] = {
         { "events", &cmd_events },
         { "info", &cmd_info },
@@ -35,6 +42,10 @@ static const Command cmd_volume = {
         .name = "volume", .usage = "COMMAND", .summary = "Manage volumes", .group = GROUP_MANAGEMENT,
         .subcommands = volume_subcommands,
 };
+static const Command cmd_network = {
+        .name = "network", .usage = "COMMAND", .summary = "Manage networks", .group = GROUP_MANAGEMENT,
+        .subcommands = network_subcommands,
+};
 static const Command cmd_system = {
         .name = "system", .usage = "COMMAND", .summary = "Manage roost", .group = GROUP_MANAGEMENT,
         .subcommands = system_subcommands,
@@ -44,7 +55,7 @@ static const Command *const commands[] = {
         /* common */
         &cmd_run, &cmd_exec, &cmd_ps, &cmd_images, &cmd_pull, &cmd_login, &cmd_logout,
         /* management */
-        &cmd_container, &cmd_image, &cmd_system, &cmd_volume,
+        &cmd_container, &cmd_image, &cmd_network, &cmd_system, &cmd_volume,
         /* the rest, alphabetically */
         &cmd_attach, &cmd_cp, &cmd_create, &cmd_events, &cmd_import, &cmd_info, &cmd_inspect, &cmd_kill, &cmd_load,
         &cmd_logs, &cmd_pause, &cmd_rename, &cmd_restart, &cmd_rm, &cmd_rmi, &cmd_save, &cmd_start, &cmd_stats,
