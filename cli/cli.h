@@ -164,6 +164,7 @@ extern const Command cmd_run, cmd_create, cmd_start, cmd_stop, cmd_kill, cmd_res
 extern const Command cmd_volume_create, cmd_volume_ls, cmd_volume_inspect, cmd_volume_rm, cmd_volume_prune;
 extern const Command cmd_network_create, cmd_network_ls, cmd_network_inspect, cmd_network_rm, cmd_network_prune,
         cmd_network_connect, cmd_network_disconnect;
+extern const Command cmd_port;
 extern const Command cmd_info;
 extern const Command cmd_pull;
 extern const Command cmd_images;
