@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stddef.h>
 
+#include "human.h"
 #include "roost-dbus.h"
 
 /* Exit codes, as docker's: 125 when roost itself fails, 126 when the
@@ -30,7 +31,7 @@ typedef struct CliOption {
         OptType type;
         size_t offset;         /* of the value in the command's options struct */
         const char *arg_name;  /* shown in help: "string", "list", "int" */
-        const char *help;
+        const char *help;      /* NULL: hidden from help (an alias, as docker's --net) */
         const char *def;       /* default shown in help, or NULL */
 } CliOption;
 
@@ -104,16 +105,6 @@ JsonNode *cli_variant_to_json(GVariant *v);
  * docker's tabwriter does. */
 void cli_table_print(GPtrArray *rows);
 
-/* human.c: docker's size and age formats */
-char *cli_human_size(guint64 bytes);
-char *cli_human_since(gint64 when);
-
-/* human.c: docker's human-readable units */
-char *cli_human_duration(uint64_t seconds);
-char *cli_human_ago(uint64_t usec);
-char *cli_human_bytes_binary(uint64_t bytes);
-char *cli_rfc3339(uint64_t usec);
-uint64_t cli_now_usec(void);
 
 /* A table for cli_table_print(): rows of GStrv, the first the header. */
 static inline GPtrArray *cli_table_new(const char *const *headers) {
@@ -141,6 +132,8 @@ int cli_stream_run(int sock, const CliStreamOptions *o);
 bool cli_confirm(const char *warning);
 /* cmd-container.c: docker's prune report (what went, then the space) */
 void cli_prune_print(const char *heading, char **removed);
+/* cmd-container.c: what went alone (docker's network prune) */
+void cli_prune_print_names(const char *heading, char **removed);
 
 /* cmd-create.c: a size flag (512m, 1g, -1 for unlimited); prints the error */
 int cli_size_flag(const char *flag, const char *s, gint64 *ret);
@@ -152,6 +145,10 @@ int cli_start_and_attach(const char *path, bool attach, bool interactive, bool t
 int cli_start_error_exit(GError *error);
 /* container.c: a container's object path by name or ID (prints the error) */
 char *cli_container_path(const char *name_or_id);
+
+/* cmd-network.c: a network as docker network inspect shows it, or NULL
+ * with the D-Bus error (after cli_connect) */
+JsonNode *cli_network_inspect_node(const char *name, GError **error);
 
 /* image-ensure.c: makes sure an image is there per the --pull policy
  * (always, missing, never), pulling with progress. 0, or an exit code. */
@@ -165,6 +162,9 @@ extern const Command cmd_run, cmd_create, cmd_start, cmd_stop, cmd_kill, cmd_res
         cmd_inspect, cmd_wait, cmd_rename, cmd_container_prune, cmd_pause, cmd_unpause, cmd_top, cmd_stats,
         cmd_update, cmd_attach, cmd_exec, cmd_logs, cmd_events, cmd_cp;
 extern const Command cmd_volume_create, cmd_volume_ls, cmd_volume_inspect, cmd_volume_rm, cmd_volume_prune;
+extern const Command cmd_network_create, cmd_network_ls, cmd_network_inspect, cmd_network_rm, cmd_network_prune,
+        cmd_network_connect, cmd_network_disconnect;
+extern const Command cmd_port;
 extern const Command cmd_info;
 extern const Command cmd_pull;
 extern const Command cmd_images;

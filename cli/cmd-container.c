@@ -270,13 +270,17 @@ static const CliOption prune_options[] = {
         {},
 };
 
-void cli_prune_print(const char *heading, char **removed) {
+void cli_prune_print_names(const char *heading, char **removed) {
         if (removed && removed[0]) {
                 printf("%s\n", heading);
                 for (char **r = removed; *r; r++)
                         printf("%s\n", *r);
                 printf("\n");
         }
+}
+
+void cli_prune_print(const char *heading, char **removed) {
+        cli_prune_print_names(heading, removed);
         printf("Total reclaimed space: 0B\n");
 }
 
@@ -320,7 +324,7 @@ typedef struct PsOpts {
 
 static const CliOption ps_options[] = {
         { 'a', "all", OPT_BOOL, offsetof(PsOpts, all), NULL, "Show all containers (default shows just running)", NULL },
-        { 'f', "filter", OPT_STRV, offsetof(PsOpts, filter), "filter", "Filter output based on conditions provided (id, name, label, status, ancestor, exited)", NULL },
+        { 'f', "filter", OPT_STRV, offsetof(PsOpts, filter), "filter", "Filter output based on conditions provided (id, name, label, status, ancestor, exited, network)", NULL },
         { 0, "format", OPT_STRING, offsetof(PsOpts, format), "string", "Format output: table, json, or a template like '{{.ID}} {{.Names}}'", NULL },
         { 'n', "last", OPT_INT, offsetof(PsOpts, last), "int", "Show n last created containers (includes all states)", NULL },
         { 'l', "latest", OPT_BOOL, offsetof(PsOpts, latest), NULL, "Show the latest created container (includes all states)", NULL },
@@ -404,8 +408,13 @@ static int filter_match(GVariant *d, char **filters, bool *ret) {
                         gint code = -1;
                         g_variant_lookup(d, "ExitCode", "i", &code);
                         ok = g_str_equal(dict_s(d, "State"), "exited") && code == atoi(v);
+                } else if (g_str_equal(k, "network")) {
+                        g_autofree const char **nets = NULL;
+                        g_variant_lookup(d, "Networks", "^a&s", &nets);
+                        ok = nets && g_strv_contains(nets, v);
                 } else
-                        return cli_fail("invalid filter '%s': roost filters on id, name, label, status, ancestor and exited", k), -1;
+                        return cli_fail("invalid filter '%s': roost filters on id, name, label, status, ancestor, exited "
+                                        "and network", k), -1;
                 if (!ok) {
                         *ret = false;
                         return 0;
@@ -415,12 +424,22 @@ static int filter_match(GVariant *d, char **filters, bool *ret) {
         return 0;
 }
 
+/* docker ps's .Networks: the names, comma-separated */
+static char *networks_text(GVariant *d) {
+        g_autofree const char **nets = NULL;
+
+        if (!g_variant_lookup(d, "Networks", "^a&s", &nets))
+                return g_strdup("");
+        return g_strjoinv(",", (char **) nets);
+}
+
 static JsonNode *ps_json(GVariant *d, bool no_trunc) {
         g_autoptr(JsonBuilder) b = json_builder_new();
         g_autofree char *status = status_text(d), *created = cli_rfc3339(dict_t(d, "CreatedAt"));
         g_autofree char *running_for = cli_human_ago(dict_t(d, "CreatedAt"));
         g_autofree char *short_id = g_strndup(dict_s(d, "Id"), 12);
         g_autofree char *cmd = g_strdup_printf("\"%s\"", dict_s(d, "Command"));
+        g_autofree char *networks = networks_text(d);
         g_autoptr(GVariant) labels = g_variant_lookup_value(d, "Labels", G_VARIANT_TYPE("a{ss}"));
         g_autoptr(GString) l = g_string_new(NULL);
         GVariantIter it;
@@ -448,7 +467,7 @@ static JsonNode *ps_json(GVariant *d, bool no_trunc) {
         json_builder_set_member_name(b, "RunningFor");
         json_builder_add_string_value(b, running_for);
         json_builder_set_member_name(b, "Ports");
-        json_builder_add_string_value(b, "");
+        json_builder_add_string_value(b, dict_s(d, "Ports"));
         json_builder_set_member_name(b, "State");
         json_builder_add_string_value(b, dict_s(d, "State"));
         json_builder_set_member_name(b, "Status");
@@ -457,6 +476,8 @@ static JsonNode *ps_json(GVariant *d, bool no_trunc) {
         json_builder_add_string_value(b, dict_s(d, "Name"));
         json_builder_set_member_name(b, "Labels");
         json_builder_add_string_value(b, l->str);
+        json_builder_set_member_name(b, "Networks");
+        json_builder_add_string_value(b, networks);
         json_builder_end_object(b);
         return json_builder_get_root(b);
 }
@@ -515,7 +536,8 @@ static int run_ps(const Command *cmd, void *o, int argc, char **argv) {
                         cli_table_add(t, (const char *const[]) {
                                 json_object_get_string_member(r, "ID"), json_object_get_string_member(r, "Image"),
                                 json_object_get_string_member(r, "Command"), json_object_get_string_member(r, "RunningFor"),
-                                json_object_get_string_member(r, "Status"), "", json_object_get_string_member(r, "Names"), NULL });
+                                json_object_get_string_member(r, "Status"), json_object_get_string_member(r, "Ports"),
+                                json_object_get_string_member(r, "Names"), NULL });
                 }
         }
         if (t)
@@ -538,7 +560,7 @@ typedef struct InspectOpts {
 
 static const CliOption inspect_options[] = {
         { 'f', "format", OPT_STRING, offsetof(InspectOpts, format), "string", "Format output using a template", NULL },
-        { 0, "type", OPT_STRING, offsetof(InspectOpts, type), "string", "Only inspect objects of the given type (container, image)", NULL },
+        { 0, "type", OPT_STRING, offsetof(InspectOpts, type), "string", "Only inspect objects of the given type (container, image, network)", NULL },
         {},
 };
 
@@ -553,8 +575,9 @@ static int run_inspect(const Command *cmd, void *o, int argc, char **argv) {
 
         if (cli_format_parse(opts->format, &fmt) < 0)
                 return EXIT_ROOST_ERROR;
-        if (opts->type && !g_str_equal(opts->type, "container") && !g_str_equal(opts->type, "image"))
-                return cli_fail("\"%s\" is not a valid value for --type: use container or image", opts->type);
+        if (opts->type && !g_str_equal(opts->type, "container") && !g_str_equal(opts->type, "image") &&
+            !g_str_equal(opts->type, "network"))
+                return cli_fail("\"%s\" is not a valid value for --type: use container, image or network", opts->type);
         if (cli_connect() < 0)
                 return EXIT_ROOST_ERROR;
         for (int i = 0; i < argc; i++) {
@@ -575,6 +598,15 @@ static int run_inspect(const Command *cmd, void *o, int argc, char **argv) {
                 if (!json && (!opts->type || g_str_equal(opts->type, "image")) && cli_image_inspect_json) {
                         g_clear_error(&error);
                         json = cli_image_inspect_json(argv[i], &error);
+                }
+                if (!json && (!opts->type || g_str_equal(opts->type, "network"))) {
+                        JsonNode *n;
+                        g_clear_error(&error);
+                        n = cli_network_inspect_node(argv[i], &error);
+                        if (n) {
+                                json_array_add_element(out, n);
+                                continue;
+                        }
                 }
                 if (!json) {
                         fprintf(stderr, "Error: No such object: %s\n", argv[i]);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "net-args.h"
 #include "roost-names.h"
 #include "size-util.h"
 
@@ -19,10 +20,11 @@ typedef struct CreateOpts {
         /* both */
         bool interactive, tty, rm, read_only, privileged, init, quiet, publish_all;
         char *name, *restart, *pull, *workdir, *user, *entrypoint, *hostname, *stop_signal, *systemd;
-        char *memory, *memory_swap, *cpus, *cpuset_cpus, *network, *userns, *log_driver, *platform, *ip;
+        char *memory, *memory_swap, *cpus, *cpuset_cpus, *userns, *log_driver, *platform, *ip;
         int stop_timeout, cpu_shares, pids_limit;
         char **env, **env_file, **ulimit, **volume, **mount, **tmpfs, **cap_add, **cap_drop, **security_opt;
-        char **label, **log_opt, **group_add, **publish, **dns, **add_host;
+        char **label, **log_opt, **group_add;
+        char **network, **publish, **expose, **network_alias, **dns, **dns_search, **dns_option, **add_host;
 } CreateOpts;
 
 #define O(f) offsetof(CreateOpts, f)
@@ -34,9 +36,13 @@ typedef struct CreateOpts {
         { 0, "cpus", OPT_STRING, O(cpus), "decimal", "Number of CPUs", NULL },                                             \
         { 0, "cpuset-cpus", OPT_STRING, O(cpuset_cpus), "string", "CPUs in which to allow execution (0-3, 0,1)", NULL },   \
         { 0, "dns", OPT_STRV, O(dns), "list", "Set custom DNS servers", NULL },                                            \
+        { 0, "dns-opt", OPT_STRV, O(dns_option), "list", NULL, NULL },                                                     \
+        { 0, "dns-option", OPT_STRV, O(dns_option), "list", "Set DNS options", NULL },                                     \
+        { 0, "dns-search", OPT_STRV, O(dns_search), "list", "Set custom DNS search domains", NULL },                       \
         { 0, "entrypoint", OPT_STRING, O(entrypoint), "string", "Overwrite the default ENTRYPOINT of the image", NULL },   \
         { 'e', "env", OPT_STRV, O(env), "list", "Set environment variables", NULL },                                       \
         { 0, "env-file", OPT_STRV, O(env_file), "list", "Read in a file of environment variables", NULL },                 \
+        { 0, "expose", OPT_STRV, O(expose), "list", "Expose a port or a range of ports", NULL },                           \
         { 0, "group-add", OPT_STRV, O(group_add), "list", "Add additional groups to join", NULL },                         \
         { 'h', "hostname", OPT_STRING, O(hostname), "string", "Container host name", NULL },                              \
         { 0, "init", OPT_BOOL, O(init), NULL, "Run an init inside the container that forwards signals and reaps processes", NULL }, \
@@ -49,8 +55,10 @@ typedef struct CreateOpts {
         { 0, "memory-swap", OPT_STRING, O(memory_swap), "bytes", "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", NULL }, \
         { 0, "mount", OPT_STRV, O(mount), "mount", "Attach a filesystem mount to the container", NULL },                  \
         { 0, "name", OPT_STRING, O(name), "string", "Assign a name to the container", NULL },                              \
-        { 0, "network", OPT_STRING, O(network), "network", "Connect a container to a network (none, host)", "\"none\"" },  \
-        { 0, "net", OPT_STRING, O(network), "network", "Alias of --network", NULL },                                       \
+        { 0, "net", OPT_STRV, O(network), "network", NULL, NULL },                                                         \
+        { 0, "net-alias", OPT_STRV, O(network_alias), "list", NULL, NULL },                                                \
+        { 0, "network", OPT_STRV, O(network), "network", "Connect a container to a network (NAME, none, host, container:NAME)", NULL }, \
+        { 0, "network-alias", OPT_STRV, O(network_alias), "list", "Add network-scoped alias for the container", NULL },    \
         { 0, "pids-limit", OPT_INT, O(pids_limit), "int", "Tune container pids limit (set -1 for unlimited)", NULL },       \
         { 0, "platform", OPT_STRING, O(platform), "string", "Set platform if server is multi-platform capable", NULL },     \
         { 0, "privileged", OPT_BOOL, O(privileged), NULL, "Give extended privileges to this container", NULL },           \
@@ -131,6 +139,61 @@ static int read_env_file(const char *path, GPtrArray *env) {
                 else if (g_getenv(s))
                         g_ptr_array_add(env, g_strdup_printf("%s=%s", s, g_getenv(s)));
         }
+        return 0;
+}
+
+/* --network and friends: NetworkMode, Publish, PublishAll, Expose,
+ * IPAddress, NetworkAliases, Dns, DnsSearch, DnsOptions, ExtraHosts. Checks
+ * what docker's client checks; prints the error. */
+static int add_network_options(GVariantBuilder *b, CreateOpts *o) {
+        g_autoptr(GPtrArray) expose = g_ptr_array_new_with_free_func(g_free);
+        g_autoptr(GPtrArray) hosts = g_ptr_array_new_with_free_func(g_free);
+
+        if (o->network && o->network[0] && o->network[1])
+                return cli_fail("roost connects a new container to one network: give --network once, then add more "
+                                "with: roost network connect NETWORK CONTAINER"), -EINVAL;
+        if (o->network && !*o->network[0])
+                return cli_fail("invalid argument \"\" for \"--network\" flag: name a network, none, host or "
+                                "container:NAME"), -EINVAL;
+        for (char **p = o->publish; p && *p; p++)
+                if (!**p)
+                        return cli_fail("invalid argument \"\" for \"-p, --publish\" flag: use "
+                                        "[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTO], like 8080:80"), -EINVAL;
+        for (char **e = o->expose; e && *e; e++) {
+                g_autofree char *err = NULL;
+                if (net_args_expose(*e, expose, &err) < 0)
+                        return cli_fail("%s", err), -EINVAL;
+        }
+        if (o->ip && !net_args_is_ipv4(o->ip))
+                return cli_fail("invalid IPv4 address: %s", o->ip), -EINVAL;
+        for (char **d = o->dns; d && *d; d++)
+                if (!net_args_is_ip(*d))
+                        return cli_fail("%s is not an ip address (--dns)", *d), -EINVAL;
+        for (char **d = o->dns_search; d && *d; d++)
+                if (!net_args_is_dns_search(*d))
+                        return cli_fail("%s is not a valid domain (--dns-search)", *d), -EINVAL;
+        for (char **h = o->add_host; h && *h; h++) {
+                g_autofree char *err = NULL;
+                char *host;
+                if (net_args_add_host(*h, &host, &err) < 0)
+                        return cli_fail("%s", err), -EINVAL;
+                g_ptr_array_add(hosts, host);
+        }
+
+        if (o->network)
+                add_str(b, "NetworkMode", o->network[0]);
+        add_strv(b, "Publish", o->publish);
+        if (o->publish_all)
+                g_variant_builder_add(b, "{sv}", "PublishAll", g_variant_new_boolean(TRUE));
+        g_ptr_array_add(expose, NULL);
+        add_strv(b, "Expose", (char **) expose->pdata);
+        add_str(b, "IPAddress", o->ip);
+        add_strv(b, "NetworkAliases", o->network_alias);
+        add_strv(b, "Dns", o->dns);
+        add_strv(b, "DnsSearch", o->dns_search);
+        add_strv(b, "DnsOptions", o->dns_option);
+        g_ptr_array_add(hosts, NULL);
+        add_strv(b, "ExtraHosts", (char **) hosts->pdata);
         return 0;
 }
 
@@ -226,7 +289,8 @@ static GVariant *build_create_options(CreateOpts *o, const char *image, int argc
         if (o->pids_limit)
                 g_variant_builder_add(&b, "{sv}", "PidsLimit", g_variant_new_int64(o->pids_limit));
         add_str(&b, "CpusetCpus", o->cpuset_cpus);
-        add_str(&b, "NetworkMode", o->network);
+        if (add_network_options(&b, o) < 0)
+                goto fail;
         add_str(&b, "Userns", o->userns);
         add_str(&b, "LogDriver", o->log_driver);
         if (o->log_opt) {
@@ -246,13 +310,6 @@ fail:
         return NULL;
 }
 
-static int check_unsupported(CreateOpts *o) {
-        if (o->publish || o->publish_all || o->ip || o->dns || o->add_host)
-                return cli_fail("-p/--publish, -P, --ip, --dns and --add-host need roost networking, which is not built yet; "
-                                "use --network host to reach the container's ports on the host");
-        return 0;
-}
-
 /* Creates the container (pulling the image first per --pull); returns its
  * object path, or NULL after printing why (with *ret_exit set). */
 static char *create_container(CreateOpts *o, const char *image, int argc, char **argv, int *ret_exit) {
@@ -262,8 +319,6 @@ static char *create_container(CreateOpts *o, const char *image, int argc, char *
         int r;
 
         *ret_exit = EXIT_ROOST_ERROR;
-        if (check_unsupported(o))
-                return NULL;
         opts = build_create_options(o, image, argc, argv);
         if (!opts)
                 return NULL;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json-pretty.h"
 
 int cli_format_parse(const char *arg, OutputFormat *ret) {
         if (!arg || g_str_equal(arg, "") || g_str_equal(arg, "table"))
@@ -18,17 +19,9 @@ int cli_format_parse(const char *arg, OutputFormat *ret) {
         return 0;
 }
 
-static char *node_to_string(JsonNode *node, bool pretty) {
-        g_autoptr(JsonGenerator) gen = json_generator_new();
-
-        json_generator_set_root(gen, node);
-        json_generator_set_pretty(gen, pretty);
-        json_generator_set_indent(gen, 4);
-        return json_generator_to_data(gen, NULL);
-}
 
 void cli_print_json(JsonNode *node) {
-        g_autofree char *s = node_to_string(node, true);
+        g_autofree char *s = cli_json_pretty(node);
         printf("%s\n", s);
 }
 
@@ -83,7 +76,7 @@ static void append_value(GString *out, JsonNode *node, bool as_json) {
                 g_string_append_c(out, ']');
                 return;
         }
-        g_autofree char *s = node_to_string(node, false);
+        g_autofree char *s = json_to_string(node, FALSE);
         g_string_append(out, s);
 }
 

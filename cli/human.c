@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
-#include "cli.h"
+#include "human.h"
 
 /* as docker's units.HumanDuration */
 char *cli_human_duration(uint64_t seconds) {
@@ -84,4 +86,59 @@ static GDateTime *date_time_from_usec(uint64_t usec) {
 char *cli_rfc3339(uint64_t usec) {
         g_autoptr(GDateTime) t = date_time_from_usec(usec);
         return g_date_time_format(t, "%Y-%m-%dT%H:%M:%S.%fZ");
+}
+
+char *cli_go_time(uint64_t usec) {
+        g_autoptr(GDateTime) utc = date_time_from_usec(usec);
+        g_autoptr(GDateTime) t = g_date_time_to_local(utc);
+        g_autofree char *date = g_date_time_format(t, "%Y-%m-%d %H:%M:%S");
+        g_autofree char *zone = g_date_time_format(t, "%z %Z");
+        char frac[8] = "";
+        int us = g_date_time_get_microsecond(t);
+
+        /* Go prints the fraction without its trailing zeros, or not at all */
+        if (us > 0) {
+                size_t n;
+                g_snprintf(frac, sizeof frac, ".%06d", us);
+                for (n = strlen(frac); frac[n - 1] == '0'; n--)
+                        frac[n - 1] = 0;
+        }
+        return g_strdup_printf("%s%s %s", date, frac, zone);
+}
+
+int cli_natural_compare(const char *a, const char *b) {
+        while (*a && *b) {
+                bool da = g_ascii_isdigit(*a), db = g_ascii_isdigit(*b);
+                const char *na, *nb;
+                size_t la, lb;
+                int c;
+
+                if (da != db) /* digits sort before anything else */
+                        return da ? -1 : 1;
+                if (!da) {
+                        if (*a != *b)
+                                return (unsigned char) *a < (unsigned char) *b ? -1 : 1;
+                        a++, b++;
+                        continue;
+                }
+                /* two numbers: by value, then the one with fewer leading zeros */
+                for (na = a; *na == '0'; na++)
+                        ;
+                for (nb = b; *nb == '0'; nb++)
+                        ;
+                for (la = 0; g_ascii_isdigit(na[la]); la++)
+                        ;
+                for (lb = 0; g_ascii_isdigit(nb[lb]); lb++)
+                        ;
+                if (la != lb)
+                        return la < lb ? -1 : 1;
+                c = memcmp(na, nb, la);
+                if (c != 0)
+                        return c < 0 ? -1 : 1;
+                if (na - a != nb - b)
+                        return na - a < nb - b ? -1 : 1;
+                a = na + la;
+                b = nb + lb;
+        }
+        return *a ? 1 : *b ? -1 : 0;
 }

@@ -8,7 +8,7 @@
 static const SubCommand container_subcommands[] = {
         { "attach", &cmd_attach },   { "cp", &cmd_cp },         { "create", &cmd_create }, { "exec", &cmd_exec },       { "inspect", &cmd_inspect },
         { "kill", &cmd_kill },       { "logs", &cmd_logs },     { "ls", &cmd_ps },           { "list", &cmd_ps },
-        { "ps", &cmd_ps },           { "pause", &cmd_pause },   { "prune", &cmd_container_prune },
+        { "ps", &cmd_ps },           { "pause", &cmd_pause },   { "port", &cmd_port },       { "prune", &cmd_container_prune },
         { "rename", &cmd_rename },   { "restart", &cmd_restart }, { "rm", &cmd_rm },         { "remove", &cmd_rm },
         { "run", &cmd_run },         { "start", &cmd_start },   { "stats", &cmd_stats },     { "stop", &cmd_stop },
         { "top", &cmd_top },         { "unpause", &cmd_unpause }, { "update", &cmd_update }, { "wait", &cmd_wait },
@@ -19,6 +19,13 @@ static const SubCommand volume_subcommands[] = {
         { "create", &cmd_volume_create }, { "inspect", &cmd_volume_inspect }, { "ls", &cmd_volume_ls },
         { "list", &cmd_volume_ls },       { "prune", &cmd_volume_prune },     { "rm", &cmd_volume_rm },
         { "remove", &cmd_volume_rm },     {},
+};
+
+static const SubCommand network_subcommands[] = {
+        { "connect", &cmd_network_connect }, { "create", &cmd_network_create }, { "disconnect", &cmd_network_disconnect },
+        { "inspect", &cmd_network_inspect }, { "ls", &cmd_network_ls },         { "list", &cmd_network_ls },
+        { "prune", &cmd_network_prune },     { "rm", &cmd_network_rm },         { "remove", &cmd_network_rm },
+        {},
 };
 
 static const SubCommand system_subcommands[] = {
@@ -35,6 +42,10 @@ static const Command cmd_volume = {
         .name = "volume", .usage = "COMMAND", .summary = "Manage volumes", .group = GROUP_MANAGEMENT,
         .subcommands = volume_subcommands,
 };
+static const Command cmd_network = {
+        .name = "network", .usage = "COMMAND", .summary = "Manage networks", .group = GROUP_MANAGEMENT,
+        .subcommands = network_subcommands,
+};
 static const Command cmd_system = {
         .name = "system", .usage = "COMMAND", .summary = "Manage roost", .group = GROUP_MANAGEMENT,
         .subcommands = system_subcommands,
@@ -44,10 +55,10 @@ static const Command *const commands[] = {
         /* common */
         &cmd_run, &cmd_exec, &cmd_ps, &cmd_images, &cmd_pull, &cmd_login, &cmd_logout,
         /* management */
-        &cmd_container, &cmd_image, &cmd_system, &cmd_volume,
+        &cmd_container, &cmd_image, &cmd_network, &cmd_system, &cmd_volume,
         /* the rest, alphabetically */
         &cmd_attach, &cmd_cp, &cmd_create, &cmd_events, &cmd_import, &cmd_info, &cmd_inspect, &cmd_kill, &cmd_load,
-        &cmd_logs, &cmd_pause, &cmd_rename, &cmd_restart, &cmd_rm, &cmd_rmi, &cmd_save, &cmd_start, &cmd_stats,
+        &cmd_logs, &cmd_pause, &cmd_port, &cmd_rename, &cmd_restart, &cmd_rm, &cmd_rmi, &cmd_save, &cmd_start, &cmd_stats,
         &cmd_stop, &cmd_tag, &cmd_top, &cmd_unpause, &cmd_update, &cmd_version, &cmd_wait,
         NULL,
 };

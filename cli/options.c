@@ -171,6 +171,15 @@ void cli_options_free(const Command *cmd, void *opts) {
         }
 }
 
+/* a later name of a command listed before ("list" after "ls"): docker's
+ * help lists a command once */
+static bool is_alias(const SubCommand *table, const SubCommand *s) {
+        for (const SubCommand *t = table; t < s; t++)
+                if (t->cmd == s->cmd)
+                        return true;
+        return false;
+}
+
 void cli_command_help(const Command *cmd, FILE *f) {
         size_t width = 0;
 
@@ -184,16 +193,20 @@ void cli_command_help(const Command *cmd, FILE *f) {
         if (cmd->subcommands) {
                 fprintf(f, "\nCommands:\n");
                 for (const SubCommand *s = cmd->subcommands; s->name; s++)
-                        fprintf(f, "  %-10s  %s\n", s->name, s->cmd->summary);
+                        if (!is_alias(cmd->subcommands, s))
+                                fprintf(f, "  %-10s  %s\n", s->name, s->cmd->summary);
         }
 
         for (const CliOption *o = cmd->options; o && o->long_name; o++) {
                 size_t w = strlen(o->long_name) + (o->arg_name ? strlen(o->arg_name) + 1 : 0);
-                width = MAX(width, w);
+                if (o->help)
+                        width = MAX(width, w);
         }
         width = MAX(width, strlen("help"));
         fprintf(f, "\nOptions:\n");
         for (const CliOption *o = cmd->options; o && o->long_name; o++) {
+                if (!o->help) /* hidden, as docker's --net */
+                        continue;
                 g_autofree char *lng = g_strdup_printf("%s%s%s", o->long_name, o->arg_name ? " " : "", o->arg_name ?: "");
                 if (o->short_name)
                         fprintf(f, "  -%c, --%-*s   %s", o->short_name, (int) width, lng, o->help);
