@@ -57,7 +57,7 @@ setup_busybox() {
 
 # the scopes of running containers
 container_scopes() {
-        systemctl --user list-units --plain --no-legend 'roost-*.scope' | grep -v 'roost-holder' | awk '{print $1}'
+        systemctl --user list-units --plain --no-legend 'roost-*.scope' | grep -v -e 'roost-holder' -e 'roost-slirp-' | awk '{print $1}'
 }
 
 # mounts in the holder's mount namespace below $XDG_RUNTIME_DIR/roost/containers
