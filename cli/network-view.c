@@ -100,7 +100,14 @@ JsonNode *network_view_inspect(GVariant *net) {
         }
         json_builder_end_object(b);
 
-        add_empty_object(b, "Options");
+        /* as docker names its bridge and the like: roost's own facts */
+        json_builder_set_member_name(b, "Options");
+        json_builder_begin_object(b);
+        if (*dict_s(net, "Bridge"))
+                add_s(b, "com.docker.network.bridge.name", dict_s(net, "Bridge"));
+        if (*dict_s(net, "DNS"))
+                add_s(b, "io.roost.network.dns", dict_s(net, "DNS"));
+        json_builder_end_object(b);
         json_builder_set_member_name(b, "Labels");
         json_builder_begin_object(b);
         if (labels) {

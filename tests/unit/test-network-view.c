@@ -56,7 +56,8 @@ static void test_inspect(void) {
                         "\"ConfigOnly\":false,"
                         "\"Containers\":{\"" CTR "\":{\"Name\":\"app\",\"EndpointID\":\"\",\"MacAddress\":\"\","
                         "\"IPv4Address\":\"10.89.0.2/24\",\"IPv6Address\":\"\"}},"
-                        "\"Options\":{},\"Labels\":{\"team\":\"web\",\"tier\":\"\"}}");
+                        "\"Options\":{\"com.docker.network.bridge.name\":\"roost1\",\"io.roost.network.dns\":\"10.89.0.254\"},"
+                        "\"Labels\":{\"team\":\"web\",\"tier\":\"\"}}");
 }
 
 static void test_inspect_sparse(void) {
