@@ -78,7 +78,7 @@ assert_nothing_left() {
         run roost run --network mynet busybox true
         assert_status 125
         assert_output_contains "network mynet not found"
-        assert_output_contains "--network none and --network host"
+        assert_output_contains "roost network create mynet"
         assert_nothing_left
 }
 
