@@ -99,6 +99,7 @@ struct Portfwd {
         size_t n_sessions;
         uint64_t last_sweep_ms;
         uint8_t *datagram;
+        int spare_fd;   /* given up to accept-and-close when out of fds */
 };
 
 static uint64_t now_ms(void) {
@@ -116,6 +117,7 @@ int portfwd_new(const PortfwdOptions *o, Portfwd **ret) {
         if (p->o.udp_idle_sec == 0)
                 p->o.udp_idle_sec = NETNS_UDP_IDLE_SEC;
         p->signal_tag.type = TAG_SIGNAL;
+        p->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
         p->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
         if (p->epoll_fd < 0) {
                 int r = -errno;
@@ -538,11 +540,19 @@ static void tcp_accept(Portfwd *p, Listener *l) {
                 int fd, one = 1, r;
 
                 fd = accept4(l->fd, (struct sockaddr *) &ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-                if (fd < 0) {
-                        if (errno == EMFILE || errno == ENFILE)
-                                log_warning_errno(errno, "Cannot accept on port %u: %m", l->f.host_port);
-                        return;
+                if (fd < 0 && (errno == EMFILE || errno == ENFILE) && p->spare_fd >= 0) {
+                        /* out of fds: refuse this one rather than spin on a
+                         * listener that stays readable */
+                        log_warning_errno(errno, "Out of file descriptors, refusing a connection on port %u: %m",
+                                          l->f.host_port);
+                        p->spare_fd = safe_close(p->spare_fd);
+                        fd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC);
+                        safe_close(fd);
+                        p->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+                        continue;
                 }
+                if (fd < 0)
+                        return;
                 c = calloc(1, sizeof *c);
                 if (!c) {
                         safe_close(fd);
@@ -796,6 +806,7 @@ void portfwd_free(Portfwd *p) {
         free(p->listeners);
         free(p->bound);
         free(p->datagram);
+        safe_close(p->spare_fd);
         safe_close(p->epoll_fd);
         free(p);
 }
