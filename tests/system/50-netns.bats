@@ -113,6 +113,8 @@ bg_ctr() {
 # READY (or ERROR) line
 slirp() {
         local name=$1; shift
+        # a restart must not read the READY of the one before
+        rm -f "$T/slirp-$name.ready"
         ( exec "$ROOST_NET_HELPERS/roost-slirp" --holder "$(holder)" --ready-fd 9 "$@" \
                 </dev/null >>"$T/slirp-$name.log" 2>&1 3>&- 9>"$T/slirp-$name.ready" ) &
         echo $! >>"$T/pids.slirp-$name"
