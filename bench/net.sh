@@ -21,11 +21,14 @@
 # (default: the build tree). Needs iperf3, jq, umoci, skopeo, crun, podman,
 # and the fixture images (sudo tests/harness/fixtures build).
 #
-# podman on these machines: rootless podman 4.3 ran the containers here with
-# its defaults; where crun fails with "setrlimit RLIMIT_NOFILE: Operation not
-# permitted" (the session's hard limit below podman's default nofile of
-# 1048576), set PODMAN_ARGS="--ulimit nofile=1024:1024" (or default_ulimits
-# in ~/.config/containers/containers.conf).
+# podman on these machines: rootless podman 4.3.1 (crun, slirp4netns,
+# rootlessport) ran every container here with its defaults, in the harness
+# session whose nofile limit is 20000 soft and hard. Where crun fails with
+# "setrlimit RLIMIT_NOFILE: Operation not permitted" instead (a session whose
+# hard limit is below what podman asks for), pass
+# PODMAN_ARGS="--ulimit nofile=1024:1024", or set default_ulimits =
+# ["nofile=1024:1024"] under [containers] in
+# ~/.config/containers/containers.conf.
 set -euo pipefail
 
 ROUNDS=${1:-3}

@@ -4,6 +4,7 @@
 
 #include "host-subnets.h"
 #include "netlink.h"
+#include "nlmsg.h"
 
 typedef struct Collect {
         IpamSubnet *l;
@@ -38,19 +39,13 @@ static int collect_cb(const struct nlmsghdr *nlh, void *userdata) {
 int netns_host_subnets(IpamSubnet **ret, size_t *ret_n) {
         char buf[NETLINK_BUF_SIZE] __attribute__((aligned(8)));
         _cleanup_netlink_ Netlink *nl = NULL;
-        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-        struct rtmsg *rtm;
         Collect c = {};
         int r;
 
         r = netlink_open(&nl);
         if (r < 0)
                 return r;
-        nlh->nlmsg_type = RTM_GETROUTE;
-        nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-        rtm = mnl_nlmsg_put_extra_header(nlh, sizeof *rtm);
-        rtm->rtm_family = AF_INET;
-        r = netlink_call(nl, nlh, collect_cb, &c);
+        r = netlink_call(nl, nlmsg_get_routes4(buf), collect_cb, &c);
         if (r < 0) {
                 free(c.l);
                 return r;

@@ -238,6 +238,28 @@ int netns_container_create(const char *runtime_dir, const char *id, const NetnsA
         return 0;
 }
 
+/* The container's netns, the detached one (where we are) to come back to,
+ * and a netlink socket in the detached one. */
+static int open_both(const char *runtime_dir, const char *id, int *ret_cfd, int *ret_home, Netlink **ret_nl) {
+        _cleanup_close_ int cfd = -EBADF, home = -EBADF;
+        int r;
+
+        if (!netns_id_valid(id))
+                return -EINVAL;
+        r = open_container_netns(runtime_dir, id, &cfd);
+        if (r < 0)
+                return r;
+        home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (home < 0)
+                return -errno;
+        r = netlink_open(ret_nl);
+        if (r < 0)
+                return r;
+        *ret_cfd = TAKE_FD(cfd);
+        *ret_home = TAKE_FD(home);
+        return 0;
+}
+
 static int lowest_free_eth(Netlink *nl, unsigned *ret) {
         _cleanup_free_ LinkInfo *links = NULL;
         size_t n;
@@ -271,15 +293,7 @@ int netns_container_connect(const char *runtime_dir, const char *id, const Netns
         bool has_default = false;
         int r;
 
-        if (!netns_id_valid(id))
-                return -EINVAL;
-        r = open_container_netns(runtime_dir, id, &cfd);
-        if (r < 0)
-                return r;
-        home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-        if (home < 0)
-                return -errno;
-        r = netlink_open(&nl);
+        r = open_both(runtime_dir, id, &cfd, &home, &nl);
         if (r < 0)
                 return r;
         r = netlink_open_in(cfd, home, &cnl);
@@ -331,16 +345,10 @@ static int route_dump_cb(const struct nlmsghdr *nlh, void *userdata) {
 
 static int has_default_route(Netlink *nl, bool *ret) {
         char buf[NETLINK_BUF_SIZE] __attribute__((aligned(8)));
-        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-        struct rtmsg *rtm;
         bool found = false;
         int r;
 
-        nlh->nlmsg_type = RTM_GETROUTE;
-        nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-        rtm = mnl_nlmsg_put_extra_header(nlh, sizeof *rtm);
-        rtm->rtm_family = AF_INET;
-        r = netlink_call(nl, nlh, route_dump_cb, &found);
+        r = netlink_call(nl, nlmsg_get_routes4(buf), route_dump_cb, &found);
         if (r < 0)
                 return r;
         *ret = found;
@@ -354,15 +362,7 @@ int netns_container_disconnect(const char *runtime_dir, const char *id, const ch
         char veth[IFNAMSIZ];
         int r;
 
-        if (!netns_id_valid(id))
-                return -EINVAL;
-        r = open_container_netns(runtime_dir, id, &cfd);
-        if (r < 0)
-                return r;
-        home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-        if (home < 0)
-                return -errno;
-        r = netlink_open(&nl);
+        r = open_both(runtime_dir, id, &cfd, &home, &nl);
         if (r < 0)
                 return r;
         /* ethN's host side is r<id>-N; deleting it takes the pair */

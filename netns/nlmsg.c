@@ -109,6 +109,14 @@ struct nlmsghdr *nlmsg_get_link(void *buf, const char *name) {
         return nlh;
 }
 
+struct nlmsghdr *nlmsg_get_routes4(void *buf) {
+        struct nlmsghdr *nlh = put_header(buf, RTM_GETROUTE, NLM_F_DUMP);
+        struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof *rtm);
+
+        rtm->rtm_family = AF_INET;
+        return nlh;
+}
+
 struct nlmsghdr *nlmsg_add_addr4(void *buf, int ifindex, uint32_t addr, unsigned prefixlen) {
         struct nlmsghdr *nlh = put_header(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
         struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof *ifa);

@@ -42,6 +42,9 @@ struct nlmsghdr *nlmsg_del_link(void *buf, int ifindex);
 /* RTM_GETLINK of one interface by name, or a dump of all (name NULL). */
 struct nlmsghdr *nlmsg_get_link(void *buf, const char *name);
 
+/* RTM_GETROUTE: a dump of the IPv4 routes of every table. */
+struct nlmsghdr *nlmsg_get_routes4(void *buf);
+
 /* RTM_NEWADDR: addr/prefixlen on ifindex, with its broadcast address. */
 struct nlmsghdr *nlmsg_add_addr4(void *buf, int ifindex, uint32_t addr, unsigned prefixlen);
 

@@ -55,7 +55,12 @@ typedef struct Listener {
 
 typedef struct Direction {
         int pipe[2];
+        size_t capacity;        /* of the pipe, in bytes */
         size_t pending;         /* bytes in the pipe */
+        /* the last splice into the pipe found no room although pending <
+         * capacity: every small segment takes a slot of its own. Reading
+         * waits until a splice out has freed some. */
+        bool full;
         bool eof;               /* the source said EOF */
         bool done;              /* EOF passed on (shutdown of the destination) */
 } Direction;
@@ -99,6 +104,7 @@ struct Portfwd {
         size_t n_sessions;
         uint64_t last_sweep_ms;
         uint8_t *datagram;
+        int spare_fd;   /* given up to accept-and-close when out of fds */
 };
 
 static uint64_t now_ms(void) {
@@ -116,6 +122,7 @@ int portfwd_new(const PortfwdOptions *o, Portfwd **ret) {
         if (p->o.udp_idle_sec == 0)
                 p->o.udp_idle_sec = NETNS_UDP_IDLE_SEC;
         p->signal_tag.type = TAG_SIGNAL;
+        p->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
         p->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
         if (p->epoll_fd < 0) {
                 int r = -errno;
@@ -410,10 +417,15 @@ static void conns_reap(Portfwd *p) {
 }
 
 static int make_pipe(Direction *d) {
+        int size;
+
         if (pipe2(d->pipe, O_CLOEXEC | O_NONBLOCK) < 0)
                 return -errno;
-        /* best effort: a smaller pipe is only slower */
+        /* best effort (the user's pipe budget may be spent): a smaller pipe
+         * is only slower */
         (void) fcntl(d->pipe[1], F_SETPIPE_SZ, PIPE_SIZE);
+        size = fcntl(d->pipe[1], F_GETPIPE_SZ);
+        d->capacity = size > 0 ? (size_t) size : 4096;
         return 0;
 }
 
@@ -424,21 +436,25 @@ static int pump(Direction *d, int src, int dst) {
                 bool progress = false;
                 ssize_t n;
 
-                if (!d->eof && d->pending < PIPE_SIZE) {
-                        n = splice(src, NULL, d->pipe[1], NULL, PIPE_SIZE - d->pending,
+                if (!d->eof && !d->full && d->pending < d->capacity) {
+                        n = splice(src, NULL, d->pipe[1], NULL, d->capacity - d->pending,
                                    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
                         if (n > 0) {
                                 d->pending += (size_t) n;
                                 progress = true;
                         } else if (n == 0)
                                 d->eof = true;
-                        else if (errno != EAGAIN && errno != EINTR)
+                        else if (errno == EAGAIN)
+                                /* with bytes in the pipe, it may be the pipe that is full */
+                                d->full = d->pending > 0;
+                        else if (errno != EINTR)
                                 return -errno;
                 }
                 if (d->pending > 0) {
                         n = splice(d->pipe[0], NULL, dst, NULL, d->pending, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
                         if (n > 0) {
                                 d->pending -= (size_t) n;
+                                d->full = false;
                                 progress = true;
                         } else if (n < 0 && errno != EAGAIN && errno != EINTR)
                                 return -errno;
@@ -455,6 +471,10 @@ static int pump(Direction *d, int src, int dst) {
         return 0;
 }
 
+static bool wants_read(const Direction *d) {
+        return !d->eof && !d->full && d->pending < d->capacity;
+}
+
 /* Registers what each side waits for now; frees the connection when both
  * directions are finished. */
 static void conn_update(Portfwd *p, Conn *c) {
@@ -467,11 +487,11 @@ static void conn_update(Portfwd *p, Conn *c) {
         if (c->connecting)
                 se = EPOLLOUT;
         else {
-                if (!c->up.eof && c->up.pending < PIPE_SIZE)
+                if (wants_read(&c->up))
                         ce |= EPOLLIN;
                 if (c->down.pending > 0)
                         ce |= EPOLLOUT;
-                if (!c->down.eof && c->down.pending < PIPE_SIZE)
+                if (wants_read(&c->down))
                         se |= EPOLLIN;
                 if (c->up.pending > 0)
                         se |= EPOLLOUT;
@@ -538,11 +558,19 @@ static void tcp_accept(Portfwd *p, Listener *l) {
                 int fd, one = 1, r;
 
                 fd = accept4(l->fd, (struct sockaddr *) &ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-                if (fd < 0) {
-                        if (errno == EMFILE || errno == ENFILE)
-                                log_warning_errno(errno, "Cannot accept on port %u: %m", l->f.host_port);
-                        return;
+                if (fd < 0 && (errno == EMFILE || errno == ENFILE) && p->spare_fd >= 0) {
+                        /* out of fds: refuse this one rather than spin on a
+                         * listener that stays readable */
+                        log_warning_errno(errno, "Out of file descriptors, refusing a connection on port %u: %m",
+                                          l->f.host_port);
+                        p->spare_fd = safe_close(p->spare_fd);
+                        fd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC);
+                        safe_close(fd);
+                        p->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+                        continue;
                 }
+                if (fd < 0)
+                        return;
                 c = calloc(1, sizeof *c);
                 if (!c) {
                         safe_close(fd);
@@ -796,6 +824,7 @@ void portfwd_free(Portfwd *p) {
         free(p->listeners);
         free(p->bound);
         free(p->datagram);
+        safe_close(p->spare_fd);
         safe_close(p->epoll_fd);
         free(p);
 }

@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <sched.h>
 
+#include "helper.h"
 #include "ipam.h"
 #include "log.h"
 #include "netns-defs.h"
@@ -163,8 +164,7 @@ int main(int argc, char **argv) {
                         help();
                         return 0;
                 case 'H':
-                        arg_holder = atoi(optarg);
-                        if (arg_holder <= 0) {
+                        if (helper_parse_pid(optarg, &arg_holder) < 0) {
                                 log_error("--holder %s: not a PID.", optarg);
                                 return 2;
                         }

@@ -7,11 +7,9 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <sched.h>
-#include <signal.h>
 #include <sys/resource.h>
-#include <sys/signalfd.h>
 
-#include "ipam.h"
+#include "helper.h"
 #include "log.h"
 #include "ns-util.h"
 #include "portfwd.h"
@@ -62,8 +60,7 @@ static int parse_args(int argc, char **argv) {
                         help();
                         exit(EXIT_SUCCESS);
                 case 'H':
-                        arg_holder = atoi(optarg);
-                        if (arg_holder <= 0)
+                        if (helper_parse_pid(optarg, &arg_holder) < 0)
                                 return log_error_errno(EINVAL, "--holder %s: not a PID.", optarg);
                         break;
                 case 'n':
@@ -88,10 +85,8 @@ static int parse_args(int argc, char **argv) {
                                 return log_error_errno(EINVAL, "--udp-timeout %s: not a positive number of seconds.", optarg);
                         break;
                 case ARG_READY:
-                        arg_ready_fd = atoi(optarg);
-                        if (arg_ready_fd < 0 || fcntl(arg_ready_fd, F_GETFD) < 0)
+                        if (helper_parse_fd(optarg, &arg_ready_fd) < 0)
                                 return log_error_errno(EBADF, "--ready-fd %s: not an open file descriptor.", optarg);
-                        (void) fcntl(arg_ready_fd, F_SETFD, FD_CLOEXEC);
                         break;
                 default:
                         return -EINVAL;
@@ -126,20 +121,12 @@ static int run(void) {
         _cleanup_free_ char *error = NULL;
         const PortForward *bound;
         Portfwd *p = NULL;
-        sigset_t mask;
         size_t n;
         int r;
 
-        sigemptyset(&mask);
-        sigaddset(&mask, SIGTERM);
-        sigaddset(&mask, SIGINT);
-        sigaddset(&mask, SIGHUP);
-        if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
-                return log_error_errno(errno, "sigprocmask: %m");
-        sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+        sfd = helper_signal_fd();
         if (sfd < 0)
-                return log_error_errno(errno, "signalfd: %m");
-        signal(SIGPIPE, SIG_IGN);
+                return log_error_errno(sfd, "Failed to set up signal handling: %m");
         raise_fd_limit();
 
         r = portfwd_new(&arg_options, &p);

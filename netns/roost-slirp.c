@@ -2,11 +2,9 @@
 /* roost-slirp: the uplink of one roost network. Runs in the host network
  * namespace; its tap lives in the detached netns on the network's bridge.
  * See netns/README.md. */
-#include <fcntl.h>
 #include <getopt.h>
-#include <signal.h>
-#include <sys/signalfd.h>
 
+#include "helper.h"
 #include "ipam.h"
 #include "log.h"
 #include "netns-defs.h"
@@ -60,8 +58,7 @@ static int parse_args(int argc, char **argv) {
                         help();
                         exit(EXIT_SUCCESS);
                 case 'H':
-                        arg_holder = atoi(optarg);
-                        if (arg_holder <= 0)
+                        if (helper_parse_pid(optarg, &arg_holder) < 0)
                                 return log_error_errno(EINVAL, "--holder %s: not a PID.", optarg);
                         break;
                 case 'b':
@@ -91,10 +88,8 @@ static int parse_args(int argc, char **argv) {
                         arg_config.allow_host_loopback = true;
                         break;
                 case ARG_READY:
-                        arg_ready_fd = atoi(optarg);
-                        if (arg_ready_fd < 0 || fcntl(arg_ready_fd, F_GETFD) < 0)
+                        if (helper_parse_fd(optarg, &arg_ready_fd) < 0)
                                 return log_error_errno(EBADF, "--ready-fd %s: not an open file descriptor.", optarg);
-                        (void) fcntl(arg_ready_fd, F_SETFD, FD_CLOEXEC);
                         break;
                 case ARG_NOSANDBOX:
                         arg_sandbox = false;
@@ -122,20 +117,11 @@ static int run(void) {
         _cleanup_close_ int tap = -EBADF, sfd = -EBADF;
         char tap_name[IFNAMSIZ], gw[IPAM_ADDRESS_MAX], dns[IPAM_ADDRESS_MAX];
         Uplink *u = NULL;
-        sigset_t mask;
         int r;
 
-        sigemptyset(&mask);
-        sigaddset(&mask, SIGTERM);
-        sigaddset(&mask, SIGINT);
-        sigaddset(&mask, SIGHUP);
-        if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
-                return log_error_errno(errno, "sigprocmask: %m");
-        sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+        sfd = helper_signal_fd();
         if (sfd < 0)
-                return log_error_errno(errno, "signalfd: %m");
-        /* a reader of our stdout or ready fd that went away must not kill us */
-        signal(SIGPIPE, SIG_IGN);
+                return log_error_errno(sfd, "Failed to set up signal handling: %m");
 
         r = tap_create_in_holder(arg_holder, arg_bridge, arg_config.mtu, &tap, tap_name);
         if (r == -ENODEV)

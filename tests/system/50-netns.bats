@@ -113,6 +113,8 @@ bg_ctr() {
 # READY (or ERROR) line
 slirp() {
         local name=$1; shift
+        # a restart must not read the READY of the one before
+        rm -f "$T/slirp-$name.ready"
         ( exec "$ROOST_NET_HELPERS/roost-slirp" --holder "$(holder)" --ready-fd 9 "$@" \
                 </dev/null >>"$T/slirp-$name.log" 2>&1 3>&- 9>"$T/slirp-$name.ready" ) &
         echo $! >>"$T/pids.slirp-$name"
@@ -264,7 +266,7 @@ host_address() { ip -4 -o addr show scope global | awk '{sub("/.*", "", $4); pri
 
 @test "roost-portfwd publishes the container's httpd on 127.0.0.1:18080 and says which ports" {
         bg portfwd-web "$ROOST_NET_HELPERS/roost-portfwd" --holder "$(holder)" --netns "$RUN/netns.d/web" \
-                --container-ip 10.88.0.2 --ready-fd 9 127.0.0.1:18080:80 18081-18089:80 15201:5201 15353:5353/udp \
+                --container-ip 10.88.0.2 --ready-fd 9 127.0.0.1:18080:80 18081-18089:80 15201:5201 15353:5353/udp 15400:5400 \
                 9>"$T/portfwd-web.out"
         retry 25 grep -q READY "$T/portfwd-web.out"
         run cat "$T/portfwd-web.out"
@@ -272,6 +274,7 @@ host_address() { ip -4 -o addr show scope global | awk '{sub("/.*", "", $4); pri
         assert_output_contains "PORT 18081:80/tcp"
         assert_output_contains "PORT 15201:5201/tcp"
         assert_output_contains "PORT 15353:5353/udp"
+        assert_output_contains "PORT 15400:5400/tcp"
         assert_output_contains "READY preserve-source=yes"
 
         run curl -s --max-time 5 http://127.0.0.1:18080/
@@ -312,6 +315,34 @@ host_address() { ip -4 -o addr show scope global | awk '{sub("/.*", "", $4); pri
         assert_output_contains "pong"
         retry 10 grep -q ping "$T/udp.log"
         kill "$(cat "$T/pids.udp")"
+}
+
+@test "TCP through roost-portfwd: 32 MiB arrive intact, the half-close reaches the container, its answer comes back" {
+        # in the container: read to EOF, answer with the SHA-256 of what came
+        bg_ctr sha web python3 -c '
+import hashlib, socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 5400)); s.listen()
+c, _ = s.accept(); h = hashlib.sha256()
+while True:
+        d = c.recv(1 << 20)
+        if not d: break
+        h.update(d)
+c.sendall(h.hexdigest().encode()); c.close()'
+        retry 25 in_ctr web sh -c 'ss -ltn | grep -q :5400'
+        run python3 -c '
+import hashlib, os, socket
+data = os.urandom(32 << 20)
+s = socket.create_connection(("127.0.0.1", 15400), timeout=20)
+s.sendall(data); s.shutdown(socket.SHUT_WR)
+got = b""
+while True:
+        d = s.recv(4096)
+        if not d: break
+        got += d
+print("ok" if got.decode() == hashlib.sha256(data).hexdigest() else "mismatch: " + got.decode())'
+        assert_status 0
+        [ "$output" = ok ]
 }
 
 @test "errors: a taken port names its holder, a low port names the sysctl, a bad spec says why" {

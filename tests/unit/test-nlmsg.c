@@ -178,6 +178,12 @@ static void test_addr_route_rule(void) {
         g_assert_cmpuint(mnl_attr_get_u32(tb[RTA_TABLE]), ==, 1000);
         g_assert_null(tb[RTA_GATEWAY]);
 
+        nlh = nlmsg_get_routes4(buf);
+        rtm = mnl_nlmsg_get_payload(nlh);
+        g_assert_cmpuint(nlh->nlmsg_type, ==, RTM_GETROUTE);
+        g_assert_cmphex(nlh->nlmsg_flags & NLM_F_DUMP, ==, NLM_F_DUMP);
+        g_assert_cmpuint(rtm->rtm_family, ==, AF_INET);
+
         nlh = nlmsg_rule4(buf, true, 100, 0x526f, 1000);
         frh = mnl_nlmsg_get_payload(nlh);
         g_assert_cmpuint(nlh->nlmsg_type, ==, RTM_NEWRULE);
