@@ -96,6 +96,12 @@ typedef enum OutputFormat {
 int cli_format_parse(const char *arg, OutputFormat *ret);
 /* Prints node as JSON (pretty) followed by a newline. */
 void cli_print_json(JsonNode *node);
+/* One row of a listing in --format json (one line) or a template; 0, or
+ * the exit code after printing a template error. */
+int cli_print_row(OutputFormat fmt, const char *tmpl, JsonNode *row);
+/* What an inspect command found: each through the template (-f), else one
+ * pretty JSON array. 0 or an exit code. */
+int cli_print_inspect(const char *tmpl, JsonArray *items);
 /* Expands a Go-template-like string ({{.Key}}, {{.Key.Sub}}, {{json .Key}},
  * {{json .}}) against node. Returns NULL and sets an error message on a bad
  * template. */
@@ -130,10 +136,11 @@ int cli_stream_run(int sock, const CliStreamOptions *o);
 
 /* cmd-container.c: "Are you sure you want to continue? [y/N]" */
 bool cli_confirm(const char *warning);
-/* cmd-container.c: docker's prune report (what went, then the space) */
-void cli_prune_print(const char *heading, char **removed);
-/* cmd-container.c: what went alone (docker's network prune) */
-void cli_prune_print_names(const char *heading, char **removed);
+/* cmd-container.c: a prune command: asks unless force, calls the Prune*
+ * method and prints docker's report (what went; then the space freed when
+ * show_space). 0 or an exit code. */
+typedef gboolean (*CliPruneCall)(RoostManager1 *proxy, gchar ***out_removed, GCancellable *cancellable, GError **error);
+int cli_prune(bool force, const char *warning, CliPruneCall call, const char *heading, bool show_space);
 
 /* cmd-create.c: a size flag (512m, 1g, -1 for unlimited); prints the error */
 int cli_size_flag(const char *flag, const char *s, gint64 *ret);

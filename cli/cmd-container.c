@@ -270,18 +270,26 @@ static const CliOption prune_options[] = {
         {},
 };
 
-void cli_prune_print_names(const char *heading, char **removed) {
+int cli_prune(bool force, const char *warning, CliPruneCall call, const char *heading, bool show_space) {
+        g_autoptr(GError) error = NULL;
+        g_auto(GStrv) removed = NULL;
+
+        if (!force && !cli_confirm(warning))
+                return 0;
+        if (cli_connect() < 0)
+                return EXIT_ROOST_ERROR;
+        if (!call(cli.manager, &removed, NULL, &error))
+                return cli_fail_gerror(error, NULL);
         if (removed && removed[0]) {
                 printf("%s\n", heading);
                 for (char **r = removed; *r; r++)
                         printf("%s\n", *r);
                 printf("\n");
         }
-}
-
-void cli_prune_print(const char *heading, char **removed) {
-        cli_prune_print_names(heading, removed);
-        printf("Total reclaimed space: 0B\n");
+        /* what they free is not tracked; docker prints none for networks */
+        if (show_space)
+                printf("Total reclaimed space: 0B\n");
+        return 0;
 }
 
 bool cli_confirm(const char *warning) {
@@ -294,17 +302,8 @@ bool cli_confirm(const char *warning) {
 }
 
 static int run_container_prune(const Command *cmd, void *o, int argc, char **argv) {
-        g_autoptr(GError) error = NULL;
-        g_auto(GStrv) removed = NULL;
-
-        if (!((PruneOpts *) o)->force && !cli_confirm("WARNING! This will remove all stopped containers."))
-                return 0;
-        if (cli_connect() < 0)
-                return EXIT_ROOST_ERROR;
-        if (!roost_manager1_call_prune_containers_sync(cli.manager, &removed, NULL, &error))
-                return cli_fail_gerror(error, NULL);
-        cli_prune_print("Deleted Containers:", removed);
-        return 0;
+        return cli_prune(((PruneOpts *) o)->force, "WARNING! This will remove all stopped containers.",
+                         roost_manager1_call_prune_containers_sync, "Deleted Containers:", true);
 }
 
 const Command cmd_container_prune = {
@@ -522,15 +521,10 @@ static int run_ps(const Command *cmd, void *o, int argc, char **argv) {
                 row = ps_json(dict, opts->no_trunc);
                 if (opts->quiet) {
                         printf("%s\n", json_object_get_string_member(json_node_get_object(row), "ID"));
-                } else if (fmt == FORMAT_JSON) {
-                        g_autofree char *s = json_to_string(row, FALSE);
-                        printf("%s\n", s);
-                } else if (fmt == FORMAT_TEMPLATE) {
-                        g_autofree char *err = NULL;
-                        g_autofree char *s = cli_template_expand(opts->format, row, &err);
-                        if (!s)
-                                return cli_fail("%s", err);
-                        printf("%s\n", s);
+                } else if (fmt != FORMAT_TABLE) {
+                        int k = cli_print_row(fmt, opts->format, row);
+                        if (k != 0)
+                                return k;
                 } else {
                         JsonObject *r = json_node_get_object(row);
                         cli_table_add(t, (const char *const[]) {
@@ -617,20 +611,8 @@ static int run_inspect(const Command *cmd, void *o, int argc, char **argv) {
                         continue;
                 json_array_add_element(out, json_node_copy(json_parser_get_root(p)));
         }
-        if (fmt == FORMAT_TEMPLATE) {
-                for (guint i = 0; i < json_array_get_length(out); i++) {
-                        g_autofree char *err = NULL;
-                        g_autofree char *s = cli_template_expand(opts->format, json_array_get_element(out, i), &err);
-                        if (!s)
-                                return cli_fail("%s", err);
-                        printf("%s\n", s);
-                }
-        } else {
-                g_autoptr(JsonNode) root = json_node_new(JSON_NODE_ARRAY);
-                json_node_set_array(root, out);
-                cli_print_json(root);
-        }
-        return ret;
+        int r = cli_print_inspect(fmt == FORMAT_TEMPLATE ? opts->format : NULL, out);
+        return r != 0 ? r : ret;
 }
 
 const Command cmd_inspect = {

@@ -473,19 +473,9 @@ static int run_images(const Command *cmd, void *o, int argc, char **argv) {
         if (fmt == FORMAT_JSON || fmt == FORMAT_TEMPLATE) {
                 for (guint i = 0; i < rows->len; i++) {
                         g_autoptr(JsonNode) n = row_json(rows->pdata[i], opts->no_trunc);
-                        if (fmt == FORMAT_JSON) {
-                                g_autoptr(JsonGenerator) gen = json_generator_new();
-                                g_autofree char *s = NULL;
-                                json_generator_set_root(gen, n);
-                                s = json_generator_to_data(gen, NULL);
-                                printf("%s\n", s);
-                        } else {
-                                g_autofree char *err = NULL;
-                                g_autofree char *s = cli_template_expand(opts->format, n, &err);
-                                if (!s)
-                                        return cli_fail("%s", err);
-                                printf("%s\n", s);
-                        }
+                        int k = cli_print_row(fmt, opts->format, n);
+                        if (k != 0)
+                                return k;
                 }
                 return 0;
         }

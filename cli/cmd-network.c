@@ -169,14 +169,10 @@ static int run_ls(const Command *cmd, void *o, int argc, char **argv) {
                         cli_table_add(t, (const char *const[]) {
                                 json_object_get_string_member(r, "ID"), json_object_get_string_member(r, "Name"),
                                 json_object_get_string_member(r, "Driver"), json_object_get_string_member(r, "Scope"), NULL });
-                else if (fmt == FORMAT_JSON) {
-                        g_autofree char *s = json_to_string(row, FALSE);
-                        printf("%s\n", s);
-                } else {
-                        g_autofree char *err = NULL, *s = cli_template_expand(opts->format, row, &err);
-                        if (!s)
-                                return cli_fail("%s", err);
-                        printf("%s\n", s);
+                else {
+                        int k = cli_print_row(fmt, opts->format, row);
+                        if (k != 0)
+                                return k;
                 }
         }
         if (t)
@@ -224,18 +220,9 @@ static int run_inspect(const Command *cmd, void *o, int argc, char **argv) {
                 else
                         return cli_fail_gerror(error, NULL);
         }
-        if (template) {
-                for (guint i = 0; i < json_array_get_length(out); i++) {
-                        g_autofree char *err = NULL, *s = cli_template_expand(opts->format, json_array_get_element(out, i), &err);
-                        if (!s)
-                                return cli_fail("%s", err);
-                        printf("%s\n", s);
-                }
-        } else {
-                g_autoptr(JsonNode) root = json_node_new(JSON_NODE_ARRAY);
-                json_node_set_array(root, out);
-                cli_print_json(root);
-        }
+        int r = cli_print_inspect(template ? opts->format : NULL, out);
+        if (r != 0)
+                return r;
         /* as docker: what was found first, then what was not */
         fflush(stdout);
         for (guint i = 0; i < missing->len; i++)
@@ -291,19 +278,9 @@ static const CliOption prune_options[] = {
 };
 
 static int run_prune(const Command *cmd, void *o, int argc, char **argv) {
-        NetworkOpts *opts = o;
-        g_autoptr(GError) error = NULL;
-        g_auto(GStrv) removed = NULL;
-
-        if (!opts->force && !cli_confirm("WARNING! This will remove all custom networks not used by at least one container."))
-                return 0;
-        if (cli_connect() < 0)
-                return EXIT_ROOST_ERROR;
-        if (!roost_manager1_call_prune_networks_sync(cli.manager, &removed, NULL, &error))
-                return cli_fail_gerror(error, NULL);
-        /* docker prints no reclaimed space for networks */
-        cli_prune_print_names("Deleted Networks:", removed);
-        return 0;
+        return cli_prune(((NetworkOpts *) o)->force,
+                         "WARNING! This will remove all custom networks not used by at least one container.",
+                         roost_manager1_call_prune_networks_sync, "Deleted Networks:", false);
 }
 
 const Command cmd_network_prune = {

@@ -81,15 +81,9 @@ static int run_ls(const Command *cmd, void *o, int argc, char **argv) {
                         cli_table_add(t, (const char *const[]) { "local", name, NULL });
                 else {
                         g_autoptr(JsonNode) n = volume_json(d);
-                        if (fmt == FORMAT_JSON) {
-                                g_autofree char *s = json_to_string(n, FALSE);
-                                printf("%s\n", s);
-                        } else {
-                                g_autofree char *err = NULL, *s = cli_template_expand(opts->format, n, &err);
-                                if (!s)
-                                        return cli_fail("%s", err);
-                                printf("%s\n", s);
-                        }
+                        int k = cli_print_row(fmt, opts->format, n);
+                        if (k != 0)
+                                return k;
                 }
         }
         if (t)
@@ -124,19 +118,8 @@ static int run_inspect(const Command *cmd, void *o, int argc, char **argv) {
                 }
                 json_array_add_element(out, volume_json(v));
         }
-        if (opts->format) {
-                for (guint i = 0; i < json_array_get_length(out); i++) {
-                        g_autofree char *err = NULL, *s = cli_template_expand(opts->format, json_array_get_element(out, i), &err);
-                        if (!s)
-                                return cli_fail("%s", err);
-                        printf("%s\n", s);
-                }
-        } else {
-                g_autoptr(JsonNode) root = json_node_new(JSON_NODE_ARRAY);
-                json_node_set_array(root, out);
-                cli_print_json(root);
-        }
-        return ret;
+        int r = cli_print_inspect(opts->format, out);
+        return r != 0 ? r : ret;
 }
 
 const Command cmd_volume_inspect = {
@@ -178,18 +161,9 @@ static const CliOption prune_options[] = {
 };
 
 static int run_prune(const Command *cmd, void *o, int argc, char **argv) {
-        VolumeOpts *opts = o;
-        g_autoptr(GError) error = NULL;
-        g_auto(GStrv) removed = NULL;
-
-        if (!opts->force && !cli_confirm("WARNING! This will remove all local volumes not used by at least one container."))
-                return 0;
-        if (cli_connect() < 0)
-                return EXIT_ROOST_ERROR;
-        if (!roost_manager1_call_prune_volumes_sync(cli.manager, &removed, NULL, &error))
-                return cli_fail_gerror(error, NULL);
-        cli_prune_print("Deleted Volumes:", removed);
-        return 0;
+        return cli_prune(((VolumeOpts *) o)->force,
+                         "WARNING! This will remove all local volumes not used by at least one container.",
+                         roost_manager1_call_prune_volumes_sync, "Deleted Volumes:", true);
 }
 
 const Command cmd_volume_prune = {

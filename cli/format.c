@@ -25,6 +25,32 @@ void cli_print_json(JsonNode *node) {
         printf("%s\n", s);
 }
 
+int cli_print_row(OutputFormat fmt, const char *tmpl, JsonNode *row) {
+        g_autofree char *s = NULL, *err = NULL;
+
+        if (fmt == FORMAT_JSON)
+                s = json_to_string(row, FALSE);
+        else if (!(s = cli_template_expand(tmpl, row, &err)))
+                return cli_fail("%s", err);
+        printf("%s\n", s);
+        return 0;
+}
+
+int cli_print_inspect(const char *tmpl, JsonArray *items) {
+        if (tmpl) {
+                for (guint i = 0; i < json_array_get_length(items); i++) {
+                        int r = cli_print_row(FORMAT_TEMPLATE, tmpl, json_array_get_element(items, i));
+                        if (r != 0)
+                                return r;
+                }
+        } else {
+                g_autoptr(JsonNode) root = json_node_new(JSON_NODE_ARRAY);
+                json_node_set_array(root, items);
+                cli_print_json(root);
+        }
+        return 0;
+}
+
 JsonNode *cli_variant_to_json(GVariant *v) {
         return json_gvariant_serialize(v);
 }

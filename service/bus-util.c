@@ -105,6 +105,26 @@ int bus_dict_entry_close(sd_bus_message *m) {
         return sd_bus_message_close_container(m);
 }
 
+int bus_dict_append_labels(sd_bus_message *m, const char *key, GVariant *labels) {
+        GVariantIter it;
+        const char *k, *v;
+        int r;
+
+        r = bus_dict_entry_open(m, key, "a{ss}");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "{ss}");
+        if (r >= 0 && labels) {
+                g_variant_iter_init(&it, labels);
+                while (r >= 0 && g_variant_iter_next(&it, "{&s&s}", &k, &v))
+                        r = sd_bus_message_append(m, "{ss}", k, v);
+        }
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r < 0)
+                return r;
+        return bus_dict_entry_close(m);
+}
+
 int bus_close_and_send(sd_bus_message *reply) {
         int r;
 

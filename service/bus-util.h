@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
+#include <glib.h>
 #include <systemd/sd-bus.h>
 
 #include "macro.h"
@@ -18,6 +19,8 @@ int bus_dict_append_strv(sd_bus_message *m, const char *key, char *const *value)
  * value, then bus_dict_entry_close(). */
 int bus_dict_entry_open(sd_bus_message *m, const char *key, const char *contents);
 int bus_dict_entry_close(sd_bus_message *m);
+/* {key: a{ss}} from a GVariant a{ss} (NULL: empty). */
+int bus_dict_append_labels(sd_bus_message *m, const char *key, GVariant *labels);
 
 /* Closes the reply's outermost open container (the list) and sends it. */
 int bus_close_and_send(sd_bus_message *reply);
@@ -33,7 +36,6 @@ int bus_property_get_strv(sd_bus *bus, const char *path, const char *interface, 
 int bus_reply_strv(sd_bus_message *m, char **l);
 
 /* Reads an a{ss} argument into a GVariant. */
-#include <glib.h>
 int bus_message_read_labels(sd_bus_message *m, GVariant **ret);
 
 /* Checks a string argument: at most max bytes, no control characters.

@@ -1397,8 +1397,6 @@ static int append_network(sd_bus_message *reply, Network *n) {
         Daemon *d = n->daemon;
         g_autoptr(GPtrArray) eps = endpoints_query(d, NULL, n);
         char subnet[IPAM_SUBNET_MAX], gw[IPAM_ADDRESS_MAX], dns[IPAM_ADDRESS_MAX];
-        GVariantIter it;
-        const char *k, *v;
         int r;
 
         r = sd_bus_message_open_container(reply, 'a', "{sv}");
@@ -1413,16 +1411,7 @@ static int append_network(sd_bus_message *reply, Network *n) {
             (r = bus_dict_append_bool(reply, "Default", network_is_default(n))) < 0 ||
             (r = bus_dict_append_u64(reply, "CreatedAt", n->created_at)) < 0)
                 return r;
-        r = bus_dict_entry_open(reply, "Labels", "a{ss}");
-        if (r >= 0)
-                r = sd_bus_message_open_container(reply, 'a', "{ss}");
-        g_variant_iter_init(&it, n->labels);
-        while (r >= 0 && g_variant_iter_next(&it, "{&s&s}", &k, &v))
-                r = sd_bus_message_append(reply, "{ss}", k, v);
-        if (r >= 0)
-                r = sd_bus_message_close_container(reply);
-        if (r >= 0)
-                r = bus_dict_entry_close(reply);
+        r = bus_dict_append_labels(reply, "Labels", n->labels);
         if (r >= 0)
                 r = bus_dict_entry_open(reply, "Containers", "a{s(ss)}");
         if (r >= 0)
@@ -1497,6 +1486,20 @@ static Network *network_at(Daemon *d, size_t index) {
         return NULL;
 }
 
+/* Reads the "s" and "a{sv}" arguments of a method. */
+static int read_name_options(sd_bus_message *m, const char **ret_name, GVariant **ret_opts, sd_bus_error *error) {
+        int r;
+
+        r = sd_bus_message_read(m, "s", ret_name);
+        if (r < 0)
+                return r;
+        r = bus_message_read_gvariant(m, ret_opts);
+        if (r < 0)
+                return sd_bus_error_setf(error, ROOST_ERROR_INVALID_ARGUMENT, "the options must be a{sv}");
+        g_variant_ref_sink(*ret_opts);
+        return 0;
+}
+
 int method_create_network(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Daemon *d = userdata;
         g_autoptr(GVariant) opts = NULL, labels = NULL;
@@ -1514,13 +1517,9 @@ int method_create_network(sd_bus_message *m, void *userdata, sd_bus_error *error
         GVariant *v;
         int r;
 
-        r = sd_bus_message_read(m, "s", &name);
+        r = read_name_options(m, &name, &opts, error);
         if (r < 0)
                 return r;
-        r = bus_message_read_gvariant(m, &opts);
-        if (r < 0)
-                return sd_bus_error_setf(error, ROOST_ERROR_INVALID_ARGUMENT, "the options must be a{sv}");
-        g_variant_ref_sink(opts);
         if (!container_name_valid(name))
                 return sd_bus_error_setf(error, ROOST_ERROR_INVALID_ARGUMENT,
                                          "invalid network name \"%.64s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed, at most %d characters",
@@ -1636,14 +1635,11 @@ int method_list_networks(sd_bus_message *m, void *userdata, sd_bus_error *error)
         return bus_close_and_send(reply);
 }
 
-static int find_network_arg(Daemon *d, sd_bus_message *m, Network **ret, sd_bus_error *error) {
+/* network_find() for a D-Bus caller's argument: NoSuchNetwork and friends */
+static int network_find_bus(Daemon *d, const char *name, Network **ret, sd_bus_error *error) {
         g_autofree char *err = NULL;
-        const char *name;
         int r;
 
-        r = sd_bus_message_read(m, "s", &name);
-        if (r < 0)
-                return r;
         r = bus_check_string("network name or ID", name, ROOST_NAME_MAX, error);
         if (r < 0)
                 return r;
@@ -1651,6 +1647,16 @@ static int find_network_arg(Daemon *d, sd_bus_message *m, Network **ret, sd_bus_
         if (r < 0)
                 return sd_bus_error_setf(error, r == -ENOENT ? ROOST_ERROR_NO_SUCH_NETWORK : ROOST_ERROR_INVALID_ARGUMENT, "%s", err);
         return 0;
+}
+
+static int find_network_arg(Daemon *d, sd_bus_message *m, Network **ret, sd_bus_error *error) {
+        const char *name;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &name);
+        if (r < 0)
+                return r;
+        return network_find_bus(d, name, ret, error);
 }
 
 int method_inspect_network(sd_bus_message *m, void *userdata, sd_bus_error *error) {
@@ -1752,19 +1758,12 @@ int method_container_connect(sd_bus_message *m, void *userdata, sd_bus_error *er
         Network *n;
         int r;
 
-        r = sd_bus_message_read(m, "s", &name);
+        r = read_name_options(m, &name, &opts, error);
         if (r < 0)
                 return r;
-        r = bus_message_read_gvariant(m, &opts);
-        if (r < 0)
-                return sd_bus_error_setf(error, ROOST_ERROR_INVALID_ARGUMENT, "the options must be a{sv}");
-        g_variant_ref_sink(opts);
-        r = bus_check_string("network name or ID", name, ROOST_NAME_MAX, error);
+        r = network_find_bus(d, name, &n, error);
         if (r < 0)
                 return r;
-        r = network_find(d, name, &n, &err);
-        if (r < 0)
-                return sd_bus_error_setf(error, r == -ENOENT ? ROOST_ERROR_NO_SUCH_NETWORK : ROOST_ERROR_INVALID_ARGUMENT, "%s", err);
         g_variant_iter_init(&it, opts);
         while (g_variant_iter_loop(&it, "{&sv}", &key, &v)) {
                 if (streq(key, "IPAddress") && g_variant_is_of_type(v, G_VARIANT_TYPE_STRING)) {
@@ -1836,12 +1835,9 @@ int method_container_disconnect(sd_bus_message *m, void *userdata, sd_bus_error 
         r = sd_bus_message_read(m, "sb", &name, &force);
         if (r < 0)
                 return r;
-        r = bus_check_string("network name or ID", name, ROOST_NAME_MAX, error);
+        r = network_find_bus(d, name, &n, error);
         if (r < 0)
                 return r;
-        r = network_find(d, name, &n, &err);
-        if (r < 0)
-                return sd_bus_error_setf(error, r == -ENOENT ? ROOST_ERROR_NO_SUCH_NETWORK : ROOST_ERROR_INVALID_ARGUMENT, "%s", err);
         eps = endpoints_query(d, c->id, NULL);
         if (!endpoint_on(eps, n))
                 return sd_bus_error_setf(error, ROOST_ERROR_INVALID_ARGUMENT, "container %s is not connected to network %s", c->name,

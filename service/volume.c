@@ -108,8 +108,6 @@ static const char *volume_user(Daemon *d, const char *name) {
 static int append_volume(Daemon *d, sd_bus_message *reply, const char *name, uint64_t created, const char *labels_text) {
         g_autofree char *mp = g_strdup_printf("%s/%s/%s/_data", d->data_dir, ROOST_VOLUMES_DIR, name);
         g_autoptr(GVariant) labels = labels_text ? g_variant_parse(G_VARIANT_TYPE("a{ss}"), labels_text, NULL, NULL, NULL) : NULL;
-        GVariantIter it;
-        const char *k, *v;
         int r;
 
         r = sd_bus_message_open_container(reply, 'a', "{sv}");
@@ -119,17 +117,10 @@ static int append_volume(Daemon *d, sd_bus_message *reply, const char *name, uin
             (r = bus_dict_append_str(reply, "Mountpoint", mp)) < 0 || (r = bus_dict_append_str(reply, "Scope", "local")) < 0 ||
             (r = bus_dict_append_u64(reply, "CreatedAt", created)) < 0)
                 return r;
-        r = bus_dict_entry_open(reply, "Labels", "a{ss}");
-        if (r >= 0)
-                r = sd_bus_message_open_container(reply, 'a', "{ss}");
-        if (r >= 0 && labels) {
-                g_variant_iter_init(&it, labels);
-                while (r >= 0 && g_variant_iter_next(&it, "{&s&s}", &k, &v))
-                        r = sd_bus_message_append(reply, "{ss}", k, v);
-        }
-        for (int i = 0; r >= 0 && i < 4; i++)
-                r = sd_bus_message_close_container(reply);
-        return r;
+        r = bus_dict_append_labels(reply, "Labels", labels);
+        if (r < 0)
+                return r;
+        return sd_bus_message_close_container(reply);
 }
 
 int method_create_volume(sd_bus_message *m, void *userdata, sd_bus_error *error) {
