@@ -33,3 +33,16 @@ hyperfine_median() {
         python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$j"
         rm -f "$j"
 }
+
+# Gbit/s received, from iperf3 -J on stdin (iperf3's error, on stderr, when it failed)
+gbit() { jq -r 'if .end.sum_received then .end.sum_received.bits_per_second / 1e9 else ("iperf3: " + (.error // "no result") | halt_error(1)) end'; }
+
+# until_listening PORT: until an iperf3 server answers on 127.0.0.1:PORT (exits after ~10 s)
+until_listening() {
+        local i
+        for i in $(seq 1 100); do
+                timeout 5 iperf3 -c 127.0.0.1 -p "$1" -n 1K -J >/dev/null 2>&1 && return 0
+                sleep 0.1
+        done
+        echo "nothing answers on port $1" >&2; exit 1
+}

@@ -51,15 +51,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-gbit() { jq -r 'if .end.sum_received then .end.sum_received.bits_per_second / 1e9 else ("net-roost.sh: iperf3: " + (.error // "no result") | halt_error(1)) end'; }
-until_listening() {
-        local i
-        for i in $(seq 1 100); do
-                timeout 5 iperf3 -c 127.0.0.1 -p "$1" -n 1K -J >/dev/null 2>&1 && return 0
-                sleep 0.1
-        done
-        echo "net-roost.sh: nothing answers on port $1" >&2; exit 1
-}
 
 echo "== set-up"
 mkdir -p "$(dirname "$DROPIN")"

@@ -92,17 +92,6 @@ waitready() {
         grep -q '^READY' "$1" || { echo "net.sh: $(cat "$1")" >&2; exit 1; }
 }
 
-# Gbit/s received, from iperf3 -J (the error, on stderr, when it failed)
-gbit() { jq -r 'if .end.sum_received then .end.sum_received.bits_per_second / 1e9 else ("net.sh: iperf3: " + (.error // "no result") | halt_error(1)) end'; }
-# until_listening PORT: until an iperf3 server answers on 127.0.0.1:PORT
-until_listening() {
-        local i
-        for i in $(seq 1 100); do
-                timeout 5 iperf3 -c 127.0.0.1 -p "$1" -n 1K -J >/dev/null 2>&1 && return 0
-                sleep 0.1
-        done
-        echo "net.sh: nothing answers on port $1" >&2; exit 1
-}
 
 echo "== set-up"
 # the holder, as roostd's: user namespace with the subordinate IDs, mount and network namespaces

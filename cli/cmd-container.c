@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "network-view.h"
 #include "roost-names.h"
 
 char *cli_container_path(const char *name_or_id) {
@@ -372,17 +373,6 @@ static char *status_text(GVariant *d) {
         return g_strdup("Dead");
 }
 
-static bool labels_match(GVariant *d, const char *want) {
-        g_autoptr(GVariant) labels = g_variant_lookup_value(d, "Labels", G_VARIANT_TYPE("a{ss}"));
-        const char *eq = strchr(want, '=');
-        g_autofree char *k = eq ? g_strndup(want, (gsize) (eq - want)) : g_strdup(want);
-        const char *v = NULL;
-
-        if (!labels || !g_variant_lookup(labels, k, "&s", &v))
-                return false;
-        return !eq || g_str_equal(v, eq + 1);
-}
-
 static int filter_match(GVariant *d, char **filters, bool *ret) {
         for (char **f = filters; f && *f; f++) {
                 const char *eq = strchr(*f, '=');
@@ -399,7 +389,7 @@ static int filter_match(GVariant *d, char **filters, bool *ret) {
                 else if (g_str_equal(k, "status"))
                         ok = g_str_equal(dict_s(d, "State"), v);
                 else if (g_str_equal(k, "label"))
-                        ok = labels_match(d, v);
+                        ok = cli_labels_match(d, v);
                 else if (g_str_equal(k, "ancestor"))
                         ok = g_str_equal(dict_s(d, "Image"), v) || g_str_has_prefix(dict_s(d, "ImageId"), v) ||
                              g_str_has_prefix(dict_s(d, "Image"), v);

@@ -155,7 +155,7 @@ JsonNode *network_view_row(GVariant *net, bool no_trunc) {
         return json_builder_get_root(b);
 }
 
-static bool label_matches(GVariant *net, const char *want) {
+bool cli_labels_match(GVariant *net, const char *want) {
         g_autoptr(GVariant) labels = g_variant_lookup_value(net, "Labels", G_VARIANT_TYPE("a{ss}"));
         const char *eq = strchr(want, '=');
         g_autofree char *k = eq ? g_strndup(want, (gsize) (eq - want)) : g_strdup(want);
@@ -189,7 +189,7 @@ static int one_filter(GVariant *net, const char *key, const char *v, bool *ret, 
         else if (g_str_equal(key, "id"))
                 *ret = g_str_has_prefix(dict_s(net, "Id"), v);
         else if (g_str_equal(key, "label"))
-                *ret = label_matches(net, v);
+                *ret = cli_labels_match(net, v);
         else if (g_str_equal(key, "name"))
                 *ret = strstr(dict_s(net, "Name"), v) != NULL;
         else if (g_str_equal(key, "scope"))

@@ -30,3 +30,7 @@ int network_view_filter_check(char *const *filters, char **ret_error);
 
 /* the order docker lists networks in: by name, naturally */
 gint network_view_compare(gconstpointer a, gconstpointer b);
+
+/* --filter label=KEY or label=KEY=VALUE against the Labels (a{ss}) of an
+ * a{sv} (a network's, a container's) */
+bool cli_labels_match(GVariant *dict, const char *want);
