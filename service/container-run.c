@@ -989,6 +989,10 @@ static void on_scope_started(Daemon *d, const char *result, const char *error_me
                 return;
         }
         trace(c, "scope started");
+        if (container_net_portfwd_pid(c) > 0 &&
+            scope_attach(d, r->scope, container_net_portfwd_pid(c)) < 0)
+                log_warning("Could not move the port forwarder of container %s into %s: its ports close if roostd stops.",
+                            c->name, r->scope);
         send_go(c);
 }
 
@@ -1027,6 +1031,16 @@ static void run_phase_done(Container *c) {
         r->attach_fd = safe_close(r->attach_fd);
 }
 
+/* A start that failed before the shim was told to go: the shim (our
+ * child, still waiting) goes at once, and the run with it. */
+static void abandon_start(Container *c) {
+        pid_t pid = c->run->shim_pid;
+
+        (void) kill(pid, SIGKILL);
+        (void) waitpid(pid, NULL, 0);
+        container_run_free(c);
+}
+
 /* Starts the container; m (optional) is answered when it runs or fails. */
 static int container_run_start(Container *c, sd_bus_message *m, bool attach, bool attach_stdin, const char *detach_keys,
                                sd_bus_error *error) {
@@ -1051,55 +1065,56 @@ static int container_run_start(Container *c, sd_bus_message *m, bool attach, boo
                 return sd_bus_error_setf(error, k == -EOPNOTSUPP ? ROOST_ERROR_NOT_SUPPORTED : ROOST_ERROR_INVALID_ARGUMENT, "%s", err);
 
         trace(c, "start requested");
-        k = prepare_bundle(c, &err);
-        trace(c, "bundle prepared");
-        if (k < 0) {
-                g_free(c->error);
-                c->error = g_strdup(err ? err : strerror(-k));
-                return sd_bus_error_setf(error, k == -ENOENT && err && strstr(err, "unable to find") ? ROOST_ERROR_INVALID_ARGUMENT
-                                                                                                      : ROOST_ERROR_FAILED,
-                                         "%s", c->error);
-        }
-
         c->run = r = run_new(c);
         r->attach_requested = attach;
         r->attach_stdin = attach_stdin;
         r->detach_keys = g_strdup(detach_keys);
         r->scope = g_strdup_printf(ROOST_SCOPE_PREFIX "%s.scope", c->id);
-        if (m)
-                r->start_msg = sd_bus_message_ref(m);
 
+        /* the shim first, and systemd making its scope while we write the
+         * bundle: the shim reads its configuration only after "go" */
         k = spawn_shim(c, &sync_fd);
         if (k < 0) {
                 container_run_free(c);
-                container_net_stop(c);
                 return sd_bus_error_setf(error, ROOST_ERROR_FAILED, "cannot start roost-shim: %s", strerror(-k));
         }
         r->sync_fd = sync_fd;
-        k = watch_shim(c, r->shim_pid);
-        if (k < 0) {
-                kill(r->shim_pid, SIGKILL);
-                container_run_free(c);
-                return sd_bus_error_setf(error, ROOST_ERROR_FAILED, "cannot watch roost-shim: %s", strerror(-k));
-        }
-
         if (d->facts.systemd_scopes) {
                 ScopeParams sp = {
                         .unit = r->scope,
                         .description = c->name,
                         .slice = ROOST_SLICE,
                         .pid = r->shim_pid,
-                        .extra_pid = container_net_portfwd_pid(c), /* the ports close with the container */
                         .delegate = true,
                         .resources = resources_any(&res) ? &res : NULL,
                 };
                 r->phase = PHASE_SCOPE;
                 k = scope_start_async(d, &sp, on_scope_started, r);
                 if (k < 0) {
-                        kill(r->shim_pid, SIGKILL);
+                        abandon_start(c);
                         return sd_bus_error_setf(error, ROOST_ERROR_FAILED, "cannot ask systemd for a scope: %s", strerror(-k));
                 }
-        } else
+        }
+
+        k = prepare_bundle(c, &err);
+        trace(c, "bundle prepared");
+        if (k < 0) {
+                abandon_start(c);
+                g_free(c->error);
+                c->error = g_strdup(err ? err : strerror(-k));
+                return sd_bus_error_setf(error, k == -ENOENT && err && strstr(err, "unable to find") ? ROOST_ERROR_INVALID_ARGUMENT
+                                                                                                      : ROOST_ERROR_FAILED,
+                                         "%s", c->error);
+        }
+        k = watch_shim(c, r->shim_pid);
+        if (k < 0) {
+                abandon_start(c);
+                container_net_stop(c);
+                return sd_bus_error_setf(error, ROOST_ERROR_FAILED, "cannot watch roost-shim: %s", strerror(-k));
+        }
+        if (m)
+                r->start_msg = sd_bus_message_ref(m);
+        if (!d->facts.systemd_scopes)
                 send_go(c);
         return 1;
 }

@@ -940,7 +940,7 @@ fail:
         return r;
 }
 
-static int append_container_dict(sd_bus_message *reply, Container *c) {
+static int append_container_dict(sd_bus_message *reply, Container *c, GHashTable *networks) {
         g_autofree char *cmd = c->command ? g_strjoinv(" ", c->command) : g_strdup("");
         int r;
 
@@ -961,7 +961,7 @@ static int append_container_dict(sd_bus_message *reply, Container *c) {
                 return r;
         {
                 g_autofree char *ports = container_net_ports_text(c);
-                g_auto(GStrv) nets = container_net_networks(c);
+                g_auto(GStrv) nets = container_net_networks(c, networks);
                 if ((r = bus_dict_append_str(reply, "Ports", ports)) < 0 || (r = bus_dict_append_strv(reply, "Networks", nets)) < 0)
                         return r;
         }
@@ -983,6 +983,7 @@ static gint by_created_desc(gconstpointer a, gconstpointer b) {
 int method_list_containers(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         g_autoptr(GPtrArray) list = g_ptr_array_new();
+        g_autoptr(GHashTable) networks = container_net_networks_all(userdata);
         Daemon *d = userdata;
         GHashTableIter it;
         gpointer v;
@@ -1004,7 +1005,7 @@ int method_list_containers(sd_bus_message *m, void *userdata, sd_bus_error *erro
         if (r < 0)
                 return r;
         for (guint i = 0; i < list->len; i++) {
-                r = append_container_dict(reply, list->pdata[i]);
+                r = append_container_dict(reply, list->pdata[i], networks);
                 if (r < 0)
                         return r;
         }

@@ -9,13 +9,15 @@
 
 CurlFunctions curl_fn;
 
+static void *handle;
+
 int curl_dl_load(void) {
-        static void *handle;
         static const struct {
                 const char *name;
                 size_t offset;
         } table[] = {
                 { "curl_global_init", offsetof(CurlFunctions, global_init) },
+                { "curl_global_cleanup", offsetof(CurlFunctions, global_cleanup) },
                 { "curl_easy_init", offsetof(CurlFunctions, easy_init) },
                 { "curl_easy_cleanup", offsetof(CurlFunctions, easy_cleanup) },
                 { "curl_easy_setopt", offsetof(CurlFunctions, easy_setopt) },
@@ -49,5 +51,20 @@ int curl_dl_load(void) {
                 }
                 memcpy((char *) &curl_fn + table[i].offset, &f, sizeof f);
         }
+        if (curl_fn.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+                dlclose(handle);
+                handle = NULL;
+                return log_error_errno(EIO, "libcurl failed to initialise.");
+        }
         return 0;
+}
+
+void curl_dl_unload(void) {
+        if (!handle)
+                return;
+        curl_fn.global_cleanup();
+        dlclose(handle);
+        handle = NULL;
+        curl_fn = (CurlFunctions) {};
+        log_debug("Unloaded libcurl (no transfer for a while).");
 }

@@ -13,6 +13,7 @@
 
 typedef struct CurlFunctions {
         CURLcode (*global_init)(long flags);
+        void (*global_cleanup)(void);
         CURL *(*easy_init)(void);
         void (*easy_cleanup)(CURL *curl);
         CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
@@ -33,15 +34,18 @@ typedef struct CurlFunctions {
 
 extern CurlFunctions curl_fn;
 
-/* Loads libcurl.so.4 once; -ENOENT (with a message) when it is missing. */
+/* Loads libcurl.so.4 and initialises it (curl_global_init) once; -ENOENT
+ * (with a message) when it is missing. */
 int curl_dl_load(void);
+/* Cleans up and unloads it again (it and the TLS stack it brought cost an
+ * idle roostd some 5 MiB); only with no handle of it left. */
+void curl_dl_unload(void);
 
 /* curl.h checks the argument count of these with same-name macros */
 #undef curl_easy_setopt
 #undef curl_easy_getinfo
 #undef curl_multi_setopt
 
-#define curl_global_init (*curl_fn.global_init)
 #define curl_easy_init (*curl_fn.easy_init)
 #define curl_easy_cleanup (*curl_fn.easy_cleanup)
 #define curl_easy_setopt (*curl_fn.easy_setopt)

@@ -1,17 +1,29 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include "curl-dl.h"
+#include <glib.h>
 #include <sys/epoll.h>
 
+#include "curl-dl.h"
 #include "http.h"
 #include "log.h"
 #include "macro.h"
 
 #define ERROR_BODY_MAX (64 * 1024)
 
+static int on_idle(sd_event_source *s, uint64_t usec, void *userdata);
+
+static void socket_source_free(void *p) {
+        sd_event_source_disable_unref(p);
+}
+
+/* With no request for this long, libcurl goes (its connections too). */
+#define HTTP_IDLE_UNLOAD_USEC (30 * 1000000ULL)
+
 struct Http {
         sd_event *event;
         CURLM *multi;
         sd_event_source *timer;
+        sd_event_source *idle;
+        GHashTable *sockets;  /* curl's sockets' sd-event sources (owned) */
         unsigned n_requests;
         unsigned max_host_connections;
 };
@@ -45,7 +57,10 @@ static void request_free(HttpRequest *r) {
         if (r->easy) {
                 curl_multi_remove_handle(r->http->multi, r->easy);
                 curl_easy_cleanup(r->easy);
-                r->http->n_requests--;
+                if (--r->http->n_requests == 0) {
+                        (void) sd_event_source_set_time_relative(r->http->idle, HTTP_IDLE_UNLOAD_USEC);
+                        (void) sd_event_source_set_enabled(r->http->idle, SD_EVENT_ONESHOT);
+                }
         }
         curl_slist_free_all(r->headers);
         response_clear(&r->resp);
@@ -126,7 +141,7 @@ static int socket_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *s
 
         if (what == CURL_POLL_REMOVE) {
                 if (src) {
-                        sd_event_source_disable_unref(src);
+                        g_hash_table_remove(h->sockets, src);
                         curl_multi_assign(h->multi, s, NULL);
                 }
                 return 0;
@@ -140,6 +155,7 @@ static int socket_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *s
         if (sd_event_add_io(h->event, &src, s, events, on_socket_event, h) < 0)
                 return -1;
         (void) sd_event_source_set_description(src, "curl-socket");
+        g_hash_table_add(h->sockets, src);
         curl_multi_assign(h->multi, s, src);
         return 0;
 }
@@ -185,25 +201,27 @@ int http_new(sd_event *event, unsigned max_host_connections, Http **ret) {
         }
         (void) sd_event_source_set_enabled(h->timer, SD_EVENT_OFF);
         (void) sd_event_source_set_description(h->timer, "curl-timer");
+        h->sockets = g_hash_table_new_full(NULL, NULL, socket_source_free, NULL);
+        r = sd_event_add_time_relative(event, &h->idle, CLOCK_MONOTONIC, HTTP_IDLE_UNLOAD_USEC, 0, on_idle, h);
+        if (r < 0) {
+                http_free(h);
+                return r;
+        }
+        (void) sd_event_source_set_enabled(h->idle, SD_EVENT_OFF);
         *ret = h;
         return 0;
 }
 
 /* libcurl is loaded and set up at the first request, not at start-up */
 static int http_ensure(Http *h) {
-        static bool initialized;
         int r;
 
+        (void) sd_event_source_set_enabled(h->idle, SD_EVENT_OFF);
         if (h->multi)
                 return 0;
-        if (!initialized) {
-                r = curl_dl_load();
-                if (r < 0)
-                        return r;
-                if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-                        return log_error_errno(EIO, "libcurl failed to initialise.");
-                initialized = true;
-        }
+        r = curl_dl_load();
+        if (r < 0)
+                return r;
         h->multi = curl_multi_init();
         if (!h->multi)
                 return -ENOMEM;
@@ -217,11 +235,34 @@ static int http_ensure(Http *h) {
         return 0;
 }
 
+/* The multi handle and its connections go; sources of sockets curl did
+ * not report removed with them. */
+static void http_close(Http *h) {
+        if (h->multi)
+                curl_multi_cleanup(h->multi);
+        h->multi = NULL;
+        if (h->sockets)
+                g_hash_table_remove_all(h->sockets);
+        (void) sd_event_source_set_enabled(h->timer, SD_EVENT_OFF);
+}
+
+static int on_idle(sd_event_source *s, uint64_t usec, void *userdata) {
+        Http *h = userdata;
+
+        if (h->n_requests > 0)
+                return 0;
+        http_close(h);
+        curl_dl_unload();
+        return 0;
+}
+
 void http_free(Http *h) {
         if (!h)
                 return;
-        if (h->multi)
-                curl_multi_cleanup(h->multi);
+        http_close(h);
+        if (h->sockets)
+                g_hash_table_destroy(h->sockets);
+        sd_event_source_disable_unref(h->idle);
         sd_event_source_disable_unref(h->timer);
         sd_event_unref(h->event);
         free(h);

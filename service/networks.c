@@ -1254,17 +1254,36 @@ char *container_net_ports_text(Container *c) {
         return g_strdup(s->str);
 }
 
-char **container_net_networks(Container *c) {
+GHashTable *container_net_networks_all(Daemon *d) {
+        GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+
+        if (sqlite3_prepare_v2(d->db->db, "SELECT container_id, network FROM endpoints ORDER BY container_id, position", -1, &st,
+                               NULL) != SQLITE_OK)
+                return t;
+        while (sqlite3_step(st) == SQLITE_ROW) {
+                const char *id = (const char *) sqlite3_column_text(st, 0);
+                GPtrArray *l = g_hash_table_lookup(t, id);
+                if (!l) {
+                        l = g_ptr_array_new_with_free_func(g_free);
+                        g_hash_table_insert(t, g_strdup(id), l);
+                }
+                g_ptr_array_add(l, g_strdup((const char *) sqlite3_column_text(st, 1)));
+        }
+        return t;
+}
+
+char **container_net_networks(Container *c, GHashTable *all) {
         g_autoptr(GStrvBuilder) b = g_strv_builder_new();
-        g_autoptr(GPtrArray) eps = NULL;
+        GPtrArray *l;
 
         if (!network_mode_is_network(c->options->network_mode)) {
                 g_strv_builder_add(b, startswith(c->options->network_mode, "container:") ? "container" : c->options->network_mode);
                 return g_strv_builder_end(b);
         }
-        eps = endpoints_query(c->daemon, c->id, NULL);
-        for (guint i = 0; i < eps->len; i++)
-                g_strv_builder_add(b, ((Endpoint *) eps->pdata[i])->net->name);
+        l = g_hash_table_lookup(all, c->id);
+        for (guint i = 0; l && i < l->len; i++)
+                g_strv_builder_add(b, l->pdata[i]);
         return g_strv_builder_end(b);
 }
 

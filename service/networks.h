@@ -96,8 +96,10 @@ void container_net_stop(Container *c);
 void container_net_adopt(Container *c);
 /* The container's published ports as docker ps prints them. */
 char *container_net_ports_text(Container *c);
-/* The names of its networks. */
-char **container_net_networks(Container *c);
+/* The names of its networks, from all (container_net_networks_all(): every
+ * container's, in one query, for listings). */
+GHashTable *container_net_networks_all(Daemon *d);
+char **container_net_networks(Container *c, GHashTable *all);
 /* For inspect (a JsonBuilder positioned in an object): its NetworkSettings
  * member, and HostConfig's PortBindings member. */
 typedef struct _JsonBuilder JsonBuilder;

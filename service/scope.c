@@ -102,7 +102,7 @@ static int build_start(sd_bus *bus, const ScopeParams *p, sd_bus_message **ret) 
                                   "Slice", "s", p->slice,
                                   "Delegate", "b", p->delegate,
                                   "CollectMode", "s", "inactive-or-failed",
-                                  "PIDs", "au", p->extra_pid > 0 ? 2 : 1, (uint32_t) p->pid, (uint32_t) p->extra_pid);
+                                  "PIDs", "au", 1, (uint32_t) p->pid);
         if (r < 0)
                 return r;
         r = append_resources(m, p->resources);
@@ -276,4 +276,15 @@ char *scope_check_controllers(char *const *delegated, const ScopeResources *res)
         have = delegated && delegated[0] ? g_strjoinv(" ", (char **) delegated) : g_strdup("none");
         return g_strdup_printf("the cgroup controller%s %s %s not delegated to your user (delegated: %s). " DELEGATE_HINT ".",
                                missing->len > 2 ? "s" : "", want, missing->len > 2 ? "are" : "is", have);
+}
+
+int scope_attach(Daemon *d, const char *unit, pid_t pid) {
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        int r;
+
+        r = sd_bus_call_method(d->bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
+                               "AttachProcessesToUnit", &e, NULL, "ssau", unit, "", 1, (uint32_t) pid);
+        if (r < 0)
+                log_debug("AttachProcessesToUnit %s %d: %s", unit, (int) pid, e.message ? e.message : strerror(-r));
+        return r;
 }

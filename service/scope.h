@@ -25,7 +25,6 @@ typedef struct ScopeParams {
         const char *description;
         const char *slice;       /* "roost.slice" */
         pid_t pid;
-        pid_t extra_pid;         /* 0, or a second process for the scope */
         bool delegate;
         const ScopeResources *resources; /* NULL: none */
 } ScopeParams;
@@ -42,6 +41,9 @@ void scope_cancel_callbacks(Daemon *d, void *userdata);
 
 /* Subscribes to the manager's JobRemoved signals; at start. */
 int scope_watch_jobs(Daemon *d);
+
+/* Moves another process of ours into a running scope. */
+int scope_attach(Daemon *d, const char *unit, pid_t pid);
 
 /* Applies resources to a running unit (SetUnitProperties, runtime). */
 int scope_set_resources(Daemon *d, const char *unit, const ScopeResources *res, sd_bus_error *error);

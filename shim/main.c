@@ -223,8 +223,12 @@ int main(int argc, char *argv[]) {
                 return 2;
         }
 
-        /* Failures before "go" are answered after it too: roostd always
-         * sends go, then reads one line. */
+        /* roostd writes the configuration while systemd makes the scope:
+         * it is read after "go". Failures are answered on the sync fd. */
+        if (s.sync_fd >= 0 && wait_for_go(s.sync_fd) < 0) {
+                shim_done(&s);
+                return EXIT_FAILURE;
+        }
         s.dir_fd = open(s.state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (s.dir_fd < 0) {
                 r = log_error_errno(errno, "Cannot open the state directory %s: %m", s.state_dir);
@@ -241,10 +245,6 @@ int main(int argc, char *argv[]) {
                 detach(&s, journal_fields);
                 snprintf(pid, sizeof pid, "%d\n", (int) getpid());
                 (void) write_file_atomic_at(s.dir_fd, SHIM_PID_FILE, pid, strlen(pid), 0600);
-        }
-        if (s.sync_fd >= 0 && wait_for_go(s.sync_fd) < 0) {
-                shim_done(&s);
-                return EXIT_FAILURE;
         }
         if (r < 0) {
                 if (s.sync_fd >= 0)

@@ -635,3 +635,17 @@ EOS
         assert_status 125
         assert_output_contains "unknown flag: --bogus"
 }
+
+@test "30 s after its last transfer roostd unloads libcurl (and its TLS stack); the next pull loads it again" {
+        roost info >/dev/null
+        pid=$(systemctl --user show -p MainPID --value roostd)
+        roost rmi -f "$REG/roost-test/busybox:zstd" >/dev/null 2>&1 || true
+        roost pull -q "$REG/roost-test/busybox:zstd" >/dev/null
+        grep -q libcurl "/proc/$pid/maps"
+        wait_for "! grep -q libcurl /proc/$pid/maps" 45
+        roost rmi "$REG/roost-test/busybox:zstd" >/dev/null
+        run roost pull -q "$REG/roost-test/busybox:zstd"
+        assert_status 0
+        grep -q libcurl "/proc/$pid/maps"
+        [ "$(systemctl --user show -p MainPID --value roostd)" = "$pid" ]
+}
