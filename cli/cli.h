@@ -133,6 +133,8 @@ typedef struct CliStreamOptions {
         RoostContainer1 *container; /* for forwarding signals with Kill */
 } CliStreamOptions;
 int cli_stream_run(int sock, const CliStreamOptions *o);
+/* The client's terminal size (stdout's, else stdin's); false when neither is a sized terminal. */
+bool cli_terminal_size(unsigned *rows, unsigned *cols);
 
 /* cmd-container.c: "Are you sure you want to continue? [y/N]" */
 bool cli_confirm(const char *warning);

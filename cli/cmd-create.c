@@ -399,6 +399,13 @@ int cli_start_and_attach(const char *path, bool attach, bool interactive, bool t
                 g_variant_builder_add(&b, "{sv}", "Stdin", g_variant_new_boolean(interactive));
                 if (detach_keys)
                         g_variant_builder_add(&b, "{sv}", "DetachKeys", g_variant_new_string(detach_keys));
+                /* the pty starts at our size: the first thing the container
+                 * runs must not see 0x0 before our first resize arrives */
+                if (tty) {
+                        unsigned rows, cols;
+                        if (cli_terminal_size(&rows, &cols))
+                                g_variant_builder_add(&b, "{sv}", "ConsoleSize", g_variant_new("(uu)", rows, cols));
+                }
         }
         if (!roost_container1_call_start_sync(c, g_variant_builder_end(&b), NULL, &streams, &fds, NULL, &error)) {
                 if (ret_start_failed)

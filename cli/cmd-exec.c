@@ -64,6 +64,11 @@ static int run_exec(const Command *cmd, void *o, int argc, char **argv) {
         if (e->workdir)
                 g_variant_builder_add(&b, "{sv}", "WorkingDir", g_variant_new_string(e->workdir));
         g_variant_builder_add(&b, "{sv}", "Tty", g_variant_new_boolean(e->tty));
+        if (e->tty) {
+                unsigned rows, cols;
+                if (cli_terminal_size(&rows, &cols))
+                        g_variant_builder_add(&b, "{sv}", "ConsoleSize", g_variant_new("(uu)", rows, cols));
+        }
         g_variant_builder_add(&b, "{sv}", "Stdin", g_variant_new_boolean(e->interactive));
         g_variant_builder_add(&b, "{sv}", "Detach", g_variant_new_boolean(e->detach));
         if (e->detach_keys)

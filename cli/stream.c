@@ -37,16 +37,26 @@ static void raw_terminal(void) {
         (void) tcsetattr(STDIN_FILENO, TCSADRAIN, &t);
 }
 
-static void send_resize(int sock) {
+bool cli_terminal_size(unsigned *rows, unsigned *cols) {
         struct winsize ws;
+
+        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0 && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0)
+                return false;
+        if (ws.ws_row == 0 || ws.ws_col == 0)
+                return false;
+        *rows = ws.ws_row;
+        *cols = ws.ws_col;
+        return true;
+}
+
+static void send_resize(int sock) {
+        unsigned rows, cols;
         char buf[64];
         int n;
 
-        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0 && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0)
+        if (!cli_terminal_size(&rows, &cols))
                 return;
-        if (ws.ws_row == 0 || ws.ws_col == 0)
-                return;
-        n = snprintf(buf, sizeof buf, "rows=%u\ncols=%u", ws.ws_row, ws.ws_col);
+        n = snprintf(buf, sizeof buf, "rows=%u\ncols=%u", rows, cols);
         (void) shim_frame_write(sock, SHIM_FRAME_RESIZE, buf, (size_t) n);
 }
 

@@ -62,6 +62,7 @@ struct ContainerRun {
         int attach_fd;                /* handed to the Start() caller */
         bool attach_requested, attach_stdin;
         char *detach_keys;
+        unsigned console_rows, console_cols; /* the Start() caller's terminal; 0: unknown */
         char *scope;
         sd_event_source *stop_timer;
         GPtrArray *stop_msgs;         /* Stop() calls answered at exit */
@@ -242,9 +243,15 @@ static const char *shim_error_name(int code) {
 
 /* --- exit -------------------------------------------------------------------- */
 
+/* What a Start() caller asked for; a restart by policy asks for nothing. */
+typedef struct StartRequest {
+        bool attach, attach_stdin;
+        const char *detach_keys;
+        unsigned console_rows, console_cols; /* 0: unknown */
+} StartRequest;
+
 static void schedule_restart(Container *c);
-static int container_run_start(Container *c, sd_bus_message *m, bool attach, bool attach_stdin, const char *detach_keys,
-                               sd_bus_error *error);
+static int container_run_start(Container *c, sd_bus_message *m, const StartRequest *req, sd_bus_error *error);
 
 static bool restart_wanted(Container *c) {
         const ContainerOptions *o = c->options;
@@ -329,7 +336,7 @@ static void handle_shim_exit(Container *c) {
         if (restart_after) {
                 _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
                 c->stopped_by_user = false;
-                if (container_run_start(c, NULL, false, false, NULL, &e) < 0)
+                if (container_run_start(c, NULL, NULL, &e) < 0)
                         reply_all(restart_msgs, e.name, e.message);
                 else
                         g_ptr_array_extend_and_steal(c->run->start_waiters, g_steal_pointer(&restart_msgs));
@@ -797,13 +804,14 @@ static int prepare_bundle(Container *c, char **ret_error) {
                 (void) mkdir_p(crun_root, 0700);
                 conf = g_strdup_printf("id=%s\nname=%s\nbundle=%s\nruntime=%s\nruntime_root=%s\nholder_pid=%d\n"
                                        "holder_starttime=%llu\nterminal=%s\nstdin=%s\nlog_driver=%s\nlog_path=%s\n"
-                                       "log_max_size=%" G_GUINT64_FORMAT "\nlog_max_files=%u\ncgroup=%s\n",
+                                       "log_max_size=%" G_GUINT64_FORMAT "\nlog_max_files=%u\ncgroup=%s\nconsole_size=%ux%u\n",
                                        c->id, c->name, bundle, isempty(d->facts.runtime_path) ? d->facts.runtime : d->facts.runtime_path,
                                        crun_root, (int) d->holder->pid, st, o->tty ? "true" : "false",
                                        o->open_stdin ? "true" : "false",
                                        streq(o->log_driver, "journald") ? "journald" : streq(o->log_driver, "none") ? "none" : "file",
                                        c->log_path, o->log_max_size ? o->log_max_size : (uint64_t) 10 * 1024 * 1024,
-                                       o->log_max_files ? o->log_max_files : 3, cgroup ? cgroup : "disabled");
+                                       o->log_max_files ? o->log_max_files : 3, cgroup ? cgroup : "disabled",
+                                       c->run->console_rows, c->run->console_cols);
         }
         {
                 g_autofree char *p = g_build_filename(c->run_dir, SHIM_CONF_FILE, NULL);
@@ -1042,8 +1050,8 @@ static void abandon_start(Container *c) {
 }
 
 /* Starts the container; m (optional) is answered when it runs or fails. */
-static int container_run_start(Container *c, sd_bus_message *m, bool attach, bool attach_stdin, const char *detach_keys,
-                               sd_bus_error *error) {
+static int container_run_start(Container *c, sd_bus_message *m, const StartRequest *req, sd_bus_error *error) {
+        static const StartRequest none = {};
         Daemon *d = c->daemon;
         ContainerRun *r;
         g_autofree char *err = NULL;
@@ -1065,10 +1073,14 @@ static int container_run_start(Container *c, sd_bus_message *m, bool attach, boo
                 return sd_bus_error_setf(error, k == -EOPNOTSUPP ? ROOST_ERROR_NOT_SUPPORTED : ROOST_ERROR_INVALID_ARGUMENT, "%s", err);
 
         trace(c, "start requested");
+        if (!req)
+                req = &none;
         c->run = r = run_new(c);
-        r->attach_requested = attach;
-        r->attach_stdin = attach_stdin;
-        r->detach_keys = g_strdup(detach_keys);
+        r->attach_requested = req->attach;
+        r->attach_stdin = req->attach_stdin;
+        r->detach_keys = g_strdup(req->detach_keys);
+        r->console_rows = req->console_rows;
+        r->console_cols = req->console_cols;
         r->scope = g_strdup_printf(ROOST_SCOPE_PREFIX "%s.scope", c->id);
 
         /* the shim first, and systemd making its scope while we write the
@@ -1119,10 +1131,13 @@ static int container_run_start(Container *c, sd_bus_message *m, bool attach, boo
         return 1;
 }
 
-static int read_start_options(sd_bus_message *m, bool *attach, bool *in, char **keys) {
+/* Start() options: Attach, Stdin, DetachKeys, ConsoleSize (rows, columns:
+ * the terminal the container's pty starts with, as docker's ConsoleSize). */
+static int read_start_options(sd_bus_message *m, StartRequest *req, char **keys, sd_bus_error *error) {
         g_autoptr(GVariant) opts = NULL;
         gboolean a = FALSE, s = FALSE;
         const char *k = NULL;
+        guint32 rows = 0, cols = 0;
         int r;
 
         r = bus_message_read_gvariant(m, &opts);
@@ -1132,19 +1147,22 @@ static int read_start_options(sd_bus_message *m, bool *attach, bool *in, char **
         (void) g_variant_lookup(opts, "Attach", "b", &a);
         (void) g_variant_lookup(opts, "Stdin", "b", &s);
         (void) g_variant_lookup(opts, "DetachKeys", "&s", &k);
-        *attach = a;
-        *in = s;
+        if (g_variant_lookup(opts, "ConsoleSize", "(uu)", &rows, &cols) &&
+            (rows == 0 || cols == 0 || rows > 10000 || cols > 10000))
+                return sd_bus_error_setf(error, ROOST_ERROR_INVALID_ARGUMENT, "invalid ConsoleSize %ux%u (rows and columns 1-10000)",
+                                         rows, cols);
         *keys = k ? g_strdup(k) : NULL;
+        *req = (StartRequest) { .attach = a, .attach_stdin = s, .detach_keys = *keys, .console_rows = rows, .console_cols = cols };
         return 0;
 }
 
 int method_container_start(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Container *c = userdata;
         g_autofree char *keys = NULL;
-        bool attach, in;
+        StartRequest req;
         int r;
 
-        r = read_start_options(m, &attach, &in, &keys);
+        r = read_start_options(m, &req, &keys, error);
         if (r < 0)
                 return r;
         if (container_is_active(c) && c->state != CONTAINER_RESTARTING) {
@@ -1154,7 +1172,7 @@ int method_container_start(sd_bus_message *m, void *userdata, sd_bus_error *erro
         if (c->state == CONTAINER_REMOVING)
                 return sd_bus_error_setf(error, ROOST_ERROR_IN_USE, "container %s is being removed", c->name);
         c->stopped_by_user = false;
-        return container_run_start(c, m, attach, in, keys, error);
+        return container_run_start(c, m, &req, error);
 }
 
 /* --- restart policies ------------------------------------------------------------ */
@@ -1168,7 +1186,7 @@ static int on_restart_timer(sd_event_source *s, uint64_t usec, void *userdata) {
                 return 0;
         c->restart_count++;
         container_emit_event(c, "restart", NULL, NULL);
-        if (container_run_start(c, NULL, false, false, NULL, &e) < 0) {
+        if (container_run_start(c, NULL, NULL, &e) < 0) {
                 log_warning("Restarting container %s failed: %s", c->name, e.message);
                 container_set_state(c, CONTAINER_EXITED);
         }
@@ -1207,7 +1225,7 @@ void containers_run_autostart(Daemon *d) {
                 if (!want)
                         continue;
                 log_info("Starting container %s (restart policy).", c->name);
-                if (container_run_start(c, NULL, false, false, NULL, &e) < 0)
+                if (container_run_start(c, NULL, NULL, &e) < 0)
                         log_warning("Starting container %s failed: %s", c->name, e.message);
         }
 }
@@ -1275,7 +1293,7 @@ static int container_run_stop(Container *c, sd_bus_message *m, unsigned timeout,
         if (!r || !container_is_active(c)) {
                 if (!restart)
                         return sd_bus_reply_method_return(m, NULL);
-                k = container_run_start(c, NULL, false, false, NULL, error);
+                k = container_run_start(c, NULL, NULL, error);
                 if (k < 0)
                         return k;
                 g_ptr_array_add(c->run->start_waiters, sd_bus_message_ref(m));
@@ -1416,6 +1434,7 @@ int method_container_exec(sd_bus_message *m, void *userdata, sd_bus_error *error
         g_autofree char *err = NULL, *json = NULL, *rootfs = NULL;
         const char *user = NULL, *cwd = NULL, *keys = NULL;
         gboolean tty = FALSE, in = FALSE, detach = FALSE;
+        guint32 rows = 0, cols = 0;
         g_autoptr(GArray) gids = g_array_new(FALSE, FALSE, sizeof(gid_t));
         _cleanup_(image_config_freep) ImageConfig *img = NULL;
         uid_t uid;
@@ -1435,6 +1454,10 @@ int method_container_exec(sd_bus_message *m, void *userdata, sd_bus_error *error
         (void) g_variant_lookup(opts, "Stdin", "b", &in);
         (void) g_variant_lookup(opts, "Detach", "b", &detach);
         (void) g_variant_lookup(opts, "DetachKeys", "&s", &keys);
+        if (g_variant_lookup(opts, "ConsoleSize", "(uu)", &rows, &cols) &&
+            (rows == 0 || cols == 0 || rows > 10000 || cols > 10000))
+                return sd_bus_error_setf(error, ROOST_ERROR_INVALID_ARGUMENT, "invalid ConsoleSize %ux%u (rows and columns 1-10000)",
+                                         rows, cols);
         if (!c->run || c->state != CONTAINER_RUNNING)
                 return sd_bus_error_setf(error, ROOST_ERROR_NOT_RUNNING, "container %s is not running", c->name);
         if (cwd && *cwd && cwd[0] != '/')
@@ -1466,6 +1489,16 @@ int method_container_exec(sd_bus_message *m, void *userdata, sd_bus_error *error
                 json_builder_begin_object(b);
                 json_builder_set_member_name(b, "terminal");
                 json_builder_add_boolean_value(b, tty);
+                if (tty && rows > 0) {
+                        /* the runtime sizes the pty before the process runs */
+                        json_builder_set_member_name(b, "consoleSize");
+                        json_builder_begin_object(b);
+                        json_builder_set_member_name(b, "height");
+                        json_builder_add_int_value(b, rows);
+                        json_builder_set_member_name(b, "width");
+                        json_builder_add_int_value(b, cols);
+                        json_builder_end_object(b);
+                }
                 json_builder_set_member_name(b, "user");
                 json_builder_begin_object(b);
                 json_builder_set_member_name(b, "uid");

@@ -153,6 +153,23 @@ static int config_field(const char *key, const char *value, unsigned line, void 
                         return config_error(p, line, "cgroup must be \"disabled\" or an absolute cgroup path, not \"%s\"", value);
                 return set_string(p, &c->cgroup, key, value, line);
         }
+        if (streq(key, "console_size")) {
+                /* ROWSxCOLS, "0x0" for unknown: the pty's size before the container runs */
+                char *x = strchr(value, 'x');
+                uint64_t rows, cols;
+                int bad = !x;
+                if (x) {
+                        *x = 0;
+                        bad = kv_parse_uint64(value, UINT16_MAX, &rows) < 0 || kv_parse_uint64(x + 1, UINT16_MAX, &cols) < 0 ||
+                              (rows == 0) != (cols == 0);
+                        *x = 'x';
+                }
+                if (bad)
+                        return config_error(p, line, "console_size must be ROWSxCOLUMNS (0x0: unknown), not \"%s\"", value);
+                c->console_rows = (unsigned) rows;
+                c->console_cols = (unsigned) cols;
+                return 0;
+        }
         /* a newer roostd may know more: say so, but run */
         log_warning(SHIM_CONF_FILE ":%u: unknown key \"%s\", ignored.", line, key);
         return 0;

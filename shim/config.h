@@ -28,6 +28,7 @@ typedef struct ShimConfig {
         pid_t holder_pid;   /* 0: run the runtime in the shim's own namespaces */
         unsigned long long holder_starttime; /* 0: not checked */
         bool terminal;
+        unsigned console_rows, console_cols; /* the pty's first size; 0: unknown */
         bool stdin_open;
         LogDriver log_driver;
         char *log_path;     /* NULL with log_driver=none */

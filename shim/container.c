@@ -123,6 +123,9 @@ static void create_done(Shim *s, int status, const char *message, void *userdata
                 r = master < 0 ? master : stdio_set_terminal(s->stdio, master);
                 if (r < 0)
                         snprintf(buf, sizeof buf, "no terminal from %s: %s", s->config.runtime, strerror(-r));
+                else if (s->config.console_rows > 0)
+                        /* before "start": the process never sees a 0x0 terminal */
+                        (void) stdio_resize(s->stdio, s->config.console_rows, s->config.console_cols);
         }
         console_close(s, &s->console_fd, SHIM_CONSOLE_SOCKET_FILE);
         if (r >= 0) {

@@ -23,6 +23,10 @@ teardown() { remove_all_containers; }
         [ "$output" = piped ]
         run script -qec "roost exec -it e tty" /dev/null
         assert_output_contains "/dev/pts/"
+        # the exec's terminal has the client's size from its first instruction
+        run bash -c "sleep 3 | script -qec \"stty cols 77 rows 21; roost exec -it e stty size\" /dev/null"
+        assert_status 0
+        assert_output_contains "21 77"
         run -127 roost exec e nosuchcmd
         assert_status 127
         run roost exec -d e sh -c 'echo detached >/tmp/d'

@@ -31,6 +31,8 @@ static void test_minimal_and_defaults(void) {
         g_assert_cmpuint(c.log_max_size, ==, 0);
         g_assert_cmpuint(c.log_max_files, ==, 1);
         g_assert_cmpstr(c.cgroup, ==, "disabled");
+        g_assert_cmpuint(c.console_rows, ==, 0);
+        g_assert_cmpuint(c.console_cols, ==, 0);
         g_assert_cmpuint(c.detach_keys.n, ==, 2);
         shim_config_done(&c);
 }
@@ -42,7 +44,7 @@ static void test_full(void) {
         g_assert_cmpint(parse("# written by roostd\n\n" BASE
                               "name=web\r\nterminal=true\nstdin=yes\nlog_driver=journald\nlog_max_size=10m\n"
                               "log_max_files=5\nlog_tag=webtag\ndetach_keys=ctrl-x,y\ncgroup=/user.slice/x\n"
-                              "holder_starttime=12345\nruntime=sh\n",
+                              "holder_starttime=12345\nruntime=sh\nconsole_size=45x123\n",
                               &c, err, sizeof err), ==, 0);
         g_assert_cmpstr(c.name, ==, "web"); /* the \r is dropped */
         g_assert_true(c.terminal);
@@ -54,6 +56,8 @@ static void test_full(void) {
         g_assert_cmpmem(c.detach_keys.keys, c.detach_keys.n, "\x18y", 2);
         g_assert_cmpstr(c.cgroup, ==, "/user.slice/x");
         g_assert_cmpuint(c.holder_starttime, ==, 12345);
+        g_assert_cmpuint(c.console_rows, ==, 45);
+        g_assert_cmpuint(c.console_cols, ==, 123);
         /* a runtime named without a path is found in PATH */
         g_assert_true(g_path_is_absolute(c.runtime));
         g_assert_true(g_str_has_suffix(c.runtime, "/sh"));
@@ -87,6 +91,10 @@ static void test_malformed(void) {
                 { BASE "detach_keys=ctrl-1\n", "unknown detach key \"ctrl-1\"" },
                 { BASE "id=../../etc\n", "is not a valid container id" },
                 { BASE "id=\n", "is not a valid container id" },
+                { BASE "console_size=80\n", "console_size must be ROWSxCOLUMNS" },
+                { BASE "console_size=0x80\n", "console_size must be ROWSxCOLUMNS" },
+                { BASE "console_size=24x70000\n", "console_size must be ROWSxCOLUMNS" },
+                { BASE "console_size=24x80x\n", "console_size must be ROWSxCOLUMNS" },
                 { BASE "cgroup=relative\n", "cgroup must be \"disabled\" or an absolute cgroup path" },
                 { BASE "runtime=/nonexistent/crun\n", "runtime \"/nonexistent/crun\" is not an executable" },
                 { "bundle=/b\nruntime=/bin/sh\nruntime_root=/r\nholder_pid=1\nlog_path=/l\n", "id is missing" },
