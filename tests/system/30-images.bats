@@ -201,6 +201,13 @@ check_layers_expected() {
         busctl --user get-property io.roost.Roost1 "$path" io.roost.Image1 Id | grep -q "$id"
         run busctl --user call io.roost.Roost1 /io/roost/Roost1 org.freedesktop.DBus.ObjectManager GetManagedObjects
         assert_output_contains "$path"
+        # ListImages lists with an empty filter and refuses one it cannot apply
+        run busctl --user call io.roost.Roost1 /io/roost/Roost1 io.roost.Manager1 ListImages 'a{sv}' 0
+        assert_status 0
+        assert_output_contains "$id"
+        run busctl --user call io.roost.Roost1 /io/roost/Roost1 io.roost.Manager1 ListImages 'a{sv}' 1 dangling b true
+        assert_status 1
+        assert_output_contains 'does not filter yet (filter "dangling" given)'
         for xml in "$ROOST_TEST_SRC"/../dbus/io.roost.Image1.xml "$ROOST_TEST_SRC"/dbus/io.roost.Image1.xml; do [ -f "$xml" ] && break; done
         run "$HARNESS/check-dbus-contract" "$xml" "$path"
         echo "$output"

@@ -134,9 +134,8 @@ teardown() { remove_all_containers; }
         assert_status 125
         roost unpause p
         [ "$(roost inspect -f '{{.State.Status}}' p)" = running ]
-        sleep 0.3
-        c=$(roost cp p:/tmp/t - | tar -xO)
-        [ "$c" != "$b" ]
+        # the loop runs again (bounded: a loaded machine may take a moment)
+        wait_for '[ "$(roost cp p:/tmp/t - | tar -xO)" != "$b" ]' 10
 }
 
 @test "top and stats show the container's processes" {
