@@ -343,27 +343,35 @@ static const char *dict_s(GVariant *d, const char *k) {
         return s;
 }
 
-static guint64 dict_t(GVariant *d, const char *k) {
+/* ps reads each row through a GVariantDict: one pass over the a{sv}, then
+ * every lookup is a hash lookup, not a walk that allocates each child */
+static const char *row_s(GVariantDict *d, const char *k) {
+        const char *s = "";
+        g_variant_dict_lookup(d, k, "&s", &s);
+        return s;
+}
+
+static guint64 row_t(GVariantDict *d, const char *k) {
         guint64 v = 0;
-        g_variant_lookup(d, k, "t", &v);
+        g_variant_dict_lookup(d, k, "t", &v);
         return v;
 }
 
-static char *status_text(GVariant *d) {
-        const char *state = dict_s(d, "State");
+static char *status_text(GVariantDict *d) {
+        const char *state = row_s(d, "State");
         gint code = 0;
 
-        g_variant_lookup(d, "ExitCode", "i", &code);
+        g_variant_dict_lookup(d, "ExitCode", "i", &code);
         if (g_str_equal(state, "running") || g_str_equal(state, "paused")) {
-                g_autofree char *dur = cli_human_duration((cli_now_usec() - dict_t(d, "StartedAt")) / 1000000);
+                g_autofree char *dur = cli_human_duration((cli_now_usec() - row_t(d, "StartedAt")) / 1000000);
                 return g_strdup_printf("Up %s%s", dur, g_str_equal(state, "paused") ? " (Paused)" : "");
         }
         if (g_str_equal(state, "restarting")) {
-                g_autofree char *ago = cli_human_ago(dict_t(d, "FinishedAt"));
+                g_autofree char *ago = cli_human_ago(row_t(d, "FinishedAt"));
                 return g_strdup_printf("Restarting (%d) %s", code, ago);
         }
         if (g_str_equal(state, "exited")) {
-                g_autofree char *ago = cli_human_ago(dict_t(d, "FinishedAt"));
+                g_autofree char *ago = cli_human_ago(row_t(d, "FinishedAt"));
                 return g_strdup_printf("Exited (%d) %s", code, ago);
         }
         if (g_str_equal(state, "created"))
@@ -373,7 +381,7 @@ static char *status_text(GVariant *d) {
         return g_strdup("Dead");
 }
 
-static int filter_match(GVariant *d, char **filters, bool *ret) {
+static int filter_match(GVariantDict *d, char **filters, bool *ret) {
         for (char **f = filters; f && *f; f++) {
                 const char *eq = strchr(*f, '=');
                 g_autofree char *k = eq ? g_strndup(*f, (gsize) (eq - *f)) : NULL;
@@ -383,23 +391,25 @@ static int filter_match(GVariant *d, char **filters, bool *ret) {
                 if (!k)
                         return cli_fail("bad format of filter \"%s\": use KEY=VALUE", *f), -1;
                 if (g_str_equal(k, "id"))
-                        ok = g_str_has_prefix(dict_s(d, "Id"), v);
+                        ok = g_str_has_prefix(row_s(d, "Id"), v);
                 else if (g_str_equal(k, "name"))
-                        ok = strstr(dict_s(d, "Name"), v) != NULL;
+                        ok = strstr(row_s(d, "Name"), v) != NULL;
                 else if (g_str_equal(k, "status"))
-                        ok = g_str_equal(dict_s(d, "State"), v);
-                else if (g_str_equal(k, "label"))
-                        ok = cli_labels_match(d, v);
+                        ok = g_str_equal(row_s(d, "State"), v);
+                else if (g_str_equal(k, "label")) {
+                        g_autoptr(GVariant) labels = g_variant_dict_lookup_value(d, "Labels", G_VARIANT_TYPE("a{ss}"));
+                        ok = cli_labels_value_match(labels, v);
+                }
                 else if (g_str_equal(k, "ancestor"))
-                        ok = g_str_equal(dict_s(d, "Image"), v) || g_str_has_prefix(dict_s(d, "ImageId"), v) ||
-                             g_str_has_prefix(dict_s(d, "Image"), v);
+                        ok = g_str_equal(row_s(d, "Image"), v) || g_str_has_prefix(row_s(d, "ImageId"), v) ||
+                             g_str_has_prefix(row_s(d, "Image"), v);
                 else if (g_str_equal(k, "exited")) {
                         gint code = -1;
-                        g_variant_lookup(d, "ExitCode", "i", &code);
-                        ok = g_str_equal(dict_s(d, "State"), "exited") && code == atoi(v);
+                        g_variant_dict_lookup(d, "ExitCode", "i", &code);
+                        ok = g_str_equal(row_s(d, "State"), "exited") && code == atoi(v);
                 } else if (g_str_equal(k, "network")) {
                         g_autofree const char **nets = NULL;
-                        g_variant_lookup(d, "Networks", "^a&s", &nets);
+                        g_variant_dict_lookup(d, "Networks", "^a&s", &nets);
                         ok = nets && g_strv_contains(nets, v);
                 } else
                         return cli_fail("invalid filter '%s': roost filters on id, name, label, status, ancestor, exited "
@@ -414,22 +424,22 @@ static int filter_match(GVariant *d, char **filters, bool *ret) {
 }
 
 /* docker ps's .Networks: the names, comma-separated */
-static char *networks_text(GVariant *d) {
+static char *networks_text(GVariantDict *d) {
         g_autofree const char **nets = NULL;
 
-        if (!g_variant_lookup(d, "Networks", "^a&s", &nets))
+        if (!g_variant_dict_lookup(d, "Networks", "^a&s", &nets))
                 return g_strdup("");
         return g_strjoinv(",", (char **) nets);
 }
 
-static JsonNode *ps_json(GVariant *d, bool no_trunc) {
+static JsonNode *ps_json(GVariantDict *d, bool no_trunc) {
         g_autoptr(JsonBuilder) b = json_builder_new();
-        g_autofree char *status = status_text(d), *created = cli_rfc3339(dict_t(d, "CreatedAt"));
-        g_autofree char *running_for = cli_human_ago(dict_t(d, "CreatedAt"));
-        g_autofree char *short_id = g_strndup(dict_s(d, "Id"), 12);
-        g_autofree char *cmd = g_strdup_printf("\"%s\"", dict_s(d, "Command"));
+        g_autofree char *status = status_text(d), *created = cli_rfc3339(row_t(d, "CreatedAt"));
+        g_autofree char *running_for = cli_human_ago(row_t(d, "CreatedAt"));
+        g_autofree char *short_id = g_strndup(row_s(d, "Id"), 12);
+        g_autofree char *cmd = g_strdup_printf("\"%s\"", row_s(d, "Command"));
         g_autofree char *networks = networks_text(d);
-        g_autoptr(GVariant) labels = g_variant_lookup_value(d, "Labels", G_VARIANT_TYPE("a{ss}"));
+        g_autoptr(GVariant) labels = g_variant_dict_lookup_value(d, "Labels", G_VARIANT_TYPE("a{ss}"));
         g_autoptr(GString) l = g_string_new(NULL);
         GVariantIter it;
         const char *lk, *lv;
@@ -446,9 +456,9 @@ static JsonNode *ps_json(GVariant *d, bool no_trunc) {
         }
         json_builder_begin_object(b);
         json_builder_set_member_name(b, "ID");
-        json_builder_add_string_value(b, no_trunc ? dict_s(d, "Id") : short_id);
+        json_builder_add_string_value(b, no_trunc ? row_s(d, "Id") : short_id);
         json_builder_set_member_name(b, "Image");
-        json_builder_add_string_value(b, dict_s(d, "Image"));
+        json_builder_add_string_value(b, row_s(d, "Image"));
         json_builder_set_member_name(b, "Command");
         json_builder_add_string_value(b, cmd);
         json_builder_set_member_name(b, "CreatedAt");
@@ -456,13 +466,13 @@ static JsonNode *ps_json(GVariant *d, bool no_trunc) {
         json_builder_set_member_name(b, "RunningFor");
         json_builder_add_string_value(b, running_for);
         json_builder_set_member_name(b, "Ports");
-        json_builder_add_string_value(b, dict_s(d, "Ports"));
+        json_builder_add_string_value(b, row_s(d, "Ports"));
         json_builder_set_member_name(b, "State");
-        json_builder_add_string_value(b, dict_s(d, "State"));
+        json_builder_add_string_value(b, row_s(d, "State"));
         json_builder_set_member_name(b, "Status");
         json_builder_add_string_value(b, status);
         json_builder_set_member_name(b, "Names");
-        json_builder_add_string_value(b, dict_s(d, "Name"));
+        json_builder_add_string_value(b, row_s(d, "Name"));
         json_builder_set_member_name(b, "Labels");
         json_builder_add_string_value(b, l->str);
         json_builder_set_member_name(b, "Networks");
@@ -492,23 +502,26 @@ static int run_ps(const Command *cmd, void *o, int argc, char **argv) {
                 t = cli_table_new((const char *const[]) { "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES", NULL });
         g_variant_iter_init(&it, list);
         while ((d = g_variant_iter_next_value(&it))) {
-                g_autoptr(GVariant) dict = d;
+                g_autoptr(GVariant) v = d;
+                g_auto(GVariantDict) dict;
                 g_autoptr(JsonNode) row = NULL;
                 bool match = true;
 
+                g_variant_dict_init(&dict, v);
+
                 if (limit >= 0 && shown >= limit)
                         break;
-                if (filter_match(dict, opts->filter, &match) < 0)
+                if (filter_match(&dict, opts->filter, &match) < 0)
                         return EXIT_ROOST_ERROR;
                 if (!match)
                         continue;
                 /* a status filter other than running implies -a, as docker */
-                if (!opts->all && limit < 0 && !g_str_equal(dict_s(dict, "State"), "running") &&
-                    !g_str_equal(dict_s(dict, "State"), "paused") && !g_str_equal(dict_s(dict, "State"), "restarting") &&
+                if (!opts->all && limit < 0 && !g_str_equal(row_s(&dict, "State"), "running") &&
+                    !g_str_equal(row_s(&dict, "State"), "paused") && !g_str_equal(row_s(&dict, "State"), "restarting") &&
                     !(opts->filter && g_strv_length(opts->filter) > 0))
                         continue;
                 shown++;
-                row = ps_json(dict, opts->no_trunc);
+                row = ps_json(&dict, opts->no_trunc);
                 if (opts->quiet) {
                         printf("%s\n", json_object_get_string_member(json_node_get_object(row), "ID"));
                 } else if (fmt != FORMAT_TABLE) {

@@ -157,6 +157,10 @@ JsonNode *network_view_row(GVariant *net, bool no_trunc) {
 
 bool cli_labels_match(GVariant *net, const char *want) {
         g_autoptr(GVariant) labels = g_variant_lookup_value(net, "Labels", G_VARIANT_TYPE("a{ss}"));
+        return cli_labels_value_match(labels, want);
+}
+
+bool cli_labels_value_match(GVariant *labels, const char *want) {
         const char *eq = strchr(want, '=');
         g_autofree char *k = eq ? g_strndup(want, (gsize) (eq - want)) : g_strdup(want);
         const char *v = NULL;

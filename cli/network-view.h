@@ -34,3 +34,5 @@ gint network_view_compare(gconstpointer a, gconstpointer b);
 /* --filter label=KEY or label=KEY=VALUE against the Labels (a{ss}) of an
  * a{sv} (a network's, a container's) */
 bool cli_labels_match(GVariant *dict, const char *want);
+/* the same against the Labels themselves (a{ss}, NULL: none) */
+bool cli_labels_value_match(GVariant *labels, const char *want);
