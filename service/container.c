@@ -130,21 +130,22 @@ int container_save(Container *c) {
         g_autofree char *opts = g_variant_print(c->options_v, TRUE);
         int rc;
 
-        rc = sqlite3_prepare_v2(c->daemon->db->db,
-                                /* an upsert, not INSERT OR REPLACE: a replace deletes the row,
-                                 * and the delete would cascade to its endpoints */
-                                "INSERT INTO containers(id, name, image_id, image_ref, options, state, created_at,"
-                                " started_at, finished_at, exit_code, pid, restart_count, stopped_by_user, userns_base, userns_size)"
-                                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-                                " ON CONFLICT(id) DO UPDATE SET name = excluded.name, image_id = excluded.image_id,"
-                                " image_ref = excluded.image_ref, options = excluded.options, state = excluded.state,"
-                                " created_at = excluded.created_at, started_at = excluded.started_at,"
-                                " finished_at = excluded.finished_at, exit_code = excluded.exit_code, pid = excluded.pid,"
-                                " restart_count = excluded.restart_count, stopped_by_user = excluded.stopped_by_user,"
-                                " userns_base = excluded.userns_base, userns_size = excluded.userns_size",
-                                -1, &st, NULL);
+        rc = state_db_prepare(c->daemon->db,
+                              /* an upsert, not INSERT OR REPLACE: a replace deletes the row,
+                               * and the delete would cascade to its endpoints */
+                              "INSERT INTO containers(id, name, image_id, image_ref, options, state, created_at,"
+                              " started_at, finished_at, exit_code, pid, restart_count, stopped_by_user, userns_base, userns_size)"
+                              " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                              " ON CONFLICT(id) DO UPDATE SET name = excluded.name, image_id = excluded.image_id,"
+                              " image_ref = excluded.image_ref, options = excluded.options, state = excluded.state,"
+                              " created_at = excluded.created_at, started_at = excluded.started_at,"
+                              " finished_at = excluded.finished_at, exit_code = excluded.exit_code, pid = excluded.pid,"
+                              " restart_count = excluded.restart_count, stopped_by_user = excluded.stopped_by_user,"
+                              " userns_base = excluded.userns_base, userns_size = excluded.userns_size",
+                              &st);
         if (rc != SQLITE_OK)
-                return log_error_errno(sqlite_to_errno(rc), "Failed to save container %s: %s", c->id, sqlite3_errmsg(c->daemon->db->db));
+                return log_error_errno(sqlite_to_errno(rc), "Failed to save container %s in %s: %s", c->id, c->daemon->db->path,
+                                       state_db_errmsg(c->daemon->db));
         sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, c->name, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, c->image_id, -1, SQLITE_STATIC);
@@ -162,7 +163,8 @@ int container_save(Container *c) {
         sqlite3_bind_int64(st, 15, c->userns_size);
         rc = sqlite3_step(st);
         if (rc != SQLITE_DONE)
-                return log_error_errno(sqlite_to_errno(rc), "Failed to save container %s: %s", c->id, sqlite3_errmsg(c->daemon->db->db));
+                return log_error_errno(sqlite_to_errno(rc), "Failed to save container %s in %s: %s", c->id, c->daemon->db->path,
+                                       state_db_errmsg(c->daemon->db));
         return 0;
 }
 
@@ -302,11 +304,9 @@ int container_destroy(Container *c) {
         (void) rm_rf_private(c->run_dir);
         (void) rm_rf_private(c->data_dir);
 
-        if (sqlite3_prepare_v2(d->db->db, "DELETE FROM containers WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
-                sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
-                if (sqlite3_step(st) != SQLITE_DONE)
-                        log_error("Failed to delete container %s from %s: %s", c->id, d->db->path, sqlite3_errmsg(d->db->db));
-        }
+        if (state_db_prepare(d->db, "DELETE FROM containers WHERE id = ?", &st) != SQLITE_OK ||
+            sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
+                log_error("Failed to delete container %s from %s: %s", c->id, d->db->path, state_db_errmsg(d->db));
         container_emit_event(c, "destroy", NULL, NULL);
         reply_waiters(c, true);
         (void) sd_bus_emit_object_removed(d->bus, c->path);
@@ -764,13 +764,13 @@ int containers_load(Daemon *d) {
         d->containers = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify) container_free);
         d->container_names = g_hash_table_new(g_str_hash, g_str_equal);
 
-        rc = sqlite3_prepare_v2(d->db->db,
-                                "SELECT id, name, image_id, image_ref, options, state, created_at, started_at, finished_at,"
-                                " exit_code, pid, restart_count, stopped_by_user, userns_base, userns_size FROM containers",
-                                -1, &st, NULL);
+        rc = state_db_prepare(d->db,
+                              "SELECT id, name, image_id, image_ref, options, state, created_at, started_at, finished_at,"
+                              " exit_code, pid, restart_count, stopped_by_user, userns_base, userns_size FROM containers",
+                              &st);
         if (rc != SQLITE_OK)
                 return log_error_errno(sqlite_to_errno(rc), "Failed to read containers from %s: %s", d->db->path,
-                                       sqlite3_errmsg(d->db->db));
+                                       state_db_errmsg(d->db));
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
                 const char *id = (const char *) sqlite3_column_text(st, 0);
                 const char *opts = (const char *) sqlite3_column_text(st, 4);
@@ -805,7 +805,7 @@ int containers_load(Daemon *d) {
         }
         if (rc != SQLITE_DONE)
                 return log_error_errno(sqlite_to_errno(rc), "Failed to read containers from %s: %s", d->db->path,
-                                       sqlite3_errmsg(d->db->db));
+                                       state_db_errmsg(d->db));
         {
                 GHashTableIter it;
                 gpointer v;

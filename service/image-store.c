@@ -42,9 +42,9 @@ static char *col_dup(sqlite3_stmt *st, int i) {
 }
 
 static int prepare(StateDb *db, const char *sql, sqlite3_stmt **ret) {
-        int rc = sqlite3_prepare_v2(db->db, sql, -1, ret, NULL);
+        int rc = state_db_prepare(db, sql, ret);
         if (rc != SQLITE_OK)
-                return log_error_errno(sqlite_to_errno(rc), "%s: %s", db->path, sqlite3_errmsg(db->db));
+                return log_error_errno(sqlite_to_errno(rc), "%s: %s", db->path, state_db_errmsg(db));
         return 0;
 }
 
@@ -260,7 +260,7 @@ static int exec_bind(StateDb *db, const char *sql, int n, ...) {
         va_end(ap);
         rc = sqlite3_step(st);
         if (rc != SQLITE_DONE)
-                return log_error_errno(sqlite_to_errno(rc), "%s: %s", db->path, sqlite3_errmsg(db->db));
+                return log_error_errno(sqlite_to_errno(rc), "%s: %s", db->path, state_db_errmsg(db));
         return 0;
 }
 
@@ -334,7 +334,7 @@ int image_store_untag(StateDb *db, const char *name) {
         int r = exec_bind(db, "DELETE FROM image_names WHERE name = ?", 1, S(name));
         if (r < 0)
                 return r;
-        return sqlite3_changes(db->db) > 0 ? 0 : -ENOENT;
+        return state_db_changes(db) > 0 ? 0 : -ENOENT;
 }
 
 int image_store_delete(StateDb *db, const char *id) {

@@ -268,7 +268,7 @@ static int run(int argc, char *argv[]) {
         if (r < 0)
                 return log_error_errno(r, "Failed to watch signals: %m");
 
-        r = state_db_open(d.data_dir, &d.db);
+        r = state_db_open(d.data_dir, d.event, &d.db);
         if (r < 0)
                 return r;
 

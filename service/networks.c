@@ -116,9 +116,9 @@ static int network_insert(Daemon *d, Network *n) {
         char subnet[IPAM_SUBNET_MAX], gw[IPAM_ADDRESS_MAX];
         int rc;
 
-        rc = sqlite3_prepare_v2(d->db->db,
-                                "INSERT INTO networks(name, id, bridge, subnet, gateway, internal, created_at, labels) "
-                                "VALUES (?,?,?,?,?,?,?,?)", -1, &st, NULL);
+        rc = state_db_prepare(d->db,
+                              "INSERT INTO networks(name, id, bridge, subnet, gateway, internal, created_at, labels) "
+                              "VALUES (?,?,?,?,?,?,?,?)", &st);
         if (rc != SQLITE_OK)
                 return sqlite_to_errno(rc);
         sqlite3_bind_text(st, 1, n->name, -1, SQLITE_STATIC);
@@ -150,7 +150,7 @@ static bool network_has_running(Network *n) {
         Daemon *d = n->daemon;
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
 
-        if (sqlite3_prepare_v2(d->db->db, "SELECT container_id FROM endpoints WHERE network = ?", -1, &st, NULL) != SQLITE_OK)
+        if (state_db_prepare(d->db, "SELECT container_id FROM endpoints WHERE network = ?", &st) != SQLITE_OK)
                 return false;
         sqlite3_bind_text(st, 1, n->name, -1, SQLITE_STATIC);
         while (sqlite3_step(st) == SQLITE_ROW) {
@@ -397,11 +397,10 @@ int networks_load(Daemon *d) {
         int rc;
 
         d->networks = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify) network_free);
-        rc = sqlite3_prepare_v2(d->db->db, "SELECT name, id, bridge, subnet, gateway, internal, created_at, labels FROM networks",
-                                -1, &st, NULL);
+        rc = state_db_prepare(d->db, "SELECT name, id, bridge, subnet, gateway, internal, created_at, labels FROM networks", &st);
         if (rc != SQLITE_OK)
                 return log_error_errno(sqlite_to_errno(rc), "Cannot read the networks from %s: %s", d->db->path,
-                                       sqlite3_errmsg(d->db->db));
+                                       state_db_errmsg(d->db));
         while (sqlite3_step(st) == SQLITE_ROW) {
                 Network *n = network_from_row(d, st);
                 if (n)
@@ -516,7 +515,7 @@ static GPtrArray *endpoints_query(Daemon *d, const char *container_id, Network *
                                        : "SELECT container_id, network, address, aliases, position FROM endpoints "
                                          "WHERE network = ? ORDER BY container_id";
 
-        if (sqlite3_prepare_v2(d->db->db, sql, -1, &st, NULL) != SQLITE_OK)
+        if (state_db_prepare(d->db, sql, &st) != SQLITE_OK)
                 return l;
         sqlite3_bind_text(st, 1, container_id ? container_id : net->name, -1, SQLITE_STATIC);
         while (sqlite3_step(st) == SQLITE_ROW) {
@@ -558,7 +557,7 @@ static int endpoint_insert(Container *c, Network *n, const char *requested, char
                 *ret_error = g_strdup_printf("invalid IP address %s", requested);
                 return -EINVAL;
         }
-        rc = sqlite3_prepare_v2(d->db->db, "SELECT address, container_id FROM endpoints WHERE network = ?", -1, &st, NULL);
+        rc = state_db_prepare(d->db, "SELECT address, container_id FROM endpoints WHERE network = ?", &st);
         if (rc != SQLITE_OK)
                 goto db_fail;
         sqlite3_bind_text(st, 1, n->name, -1, SQLITE_STATIC);
@@ -596,16 +595,16 @@ static int endpoint_insert(Container *c, Network *n, const char *requested, char
         }
         {
                 _cleanup_stmt_ sqlite3_stmt *pos = NULL;
-                if (sqlite3_prepare_v2(d->db->db, "SELECT COALESCE(MAX(position) + 1, 0) FROM endpoints WHERE container_id = ?", -1,
-                                       &pos, NULL) == SQLITE_OK) {
+                if (state_db_prepare(d->db, "SELECT COALESCE(MAX(position) + 1, 0) FROM endpoints WHERE container_id = ?", &pos) ==
+                    SQLITE_OK) {
                         sqlite3_bind_text(pos, 1, c->id, -1, SQLITE_STATIC);
                         if (sqlite3_step(pos) == SQLITE_ROW)
                                 position = sqlite3_column_int(pos, 0);
                 }
         }
-        rc = sqlite3_prepare_v2(d->db->db,
-                                "INSERT INTO endpoints(container_id, network, address, requested, aliases, position) VALUES (?,?,?,?,?,?)",
-                                -1, &ins, NULL);
+        rc = state_db_prepare(d->db,
+                              "INSERT INTO endpoints(container_id, network, address, requested, aliases, position) VALUES (?,?,?,?,?,?)",
+                              &ins);
         if (rc != SQLITE_OK)
                 goto db_fail;
         sqlite3_bind_text(ins, 1, c->id, -1, SQLITE_STATIC);
@@ -620,7 +619,7 @@ static int endpoint_insert(Container *c, Network *n, const char *requested, char
         return 0;
 
 db_fail:
-        *ret_error = g_strdup_printf("cannot record the address lease in %s: %s", d->db->path, sqlite3_errmsg(d->db->db));
+        *ret_error = g_strdup_printf("cannot record the address lease in %s: %s", d->db->path, state_db_errmsg(d->db));
         return sqlite_to_errno(rc);
 }
 
@@ -628,7 +627,7 @@ static int endpoint_delete(Daemon *d, const char *container_id, Network *n) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
         int rc;
 
-        rc = sqlite3_prepare_v2(d->db->db, "DELETE FROM endpoints WHERE container_id = ? AND network = ?", -1, &st, NULL);
+        rc = state_db_prepare(d->db, "DELETE FROM endpoints WHERE container_id = ? AND network = ?", &st);
         if (rc != SQLITE_OK)
                 return sqlite_to_errno(rc);
         sqlite3_bind_text(st, 1, container_id, -1, SQLITE_STATIC);
@@ -1258,8 +1257,7 @@ GHashTable *container_net_networks_all(Daemon *d) {
         GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
 
-        if (sqlite3_prepare_v2(d->db->db, "SELECT container_id, network FROM endpoints ORDER BY container_id, position", -1, &st,
-                               NULL) != SQLITE_OK)
+        if (state_db_prepare(d->db, "SELECT container_id, network FROM endpoints ORDER BY container_id, position", &st) != SQLITE_OK)
                 return t;
         while (sqlite3_step(st) == SQLITE_ROW) {
                 const char *id = (const char *) sqlite3_column_text(st, 0);
@@ -1630,7 +1628,7 @@ int method_create_network(sd_bus_message *m, void *userdata, sd_bus_error *error
         if (r < 0) {
                 network_free(n);
                 return sd_bus_error_setf(error, ROOST_ERROR_FAILED, "cannot record network %s in %s: %s", name, d->db->path,
-                                         strerror(-r));
+                                         state_db_errmsg(d->db));
         }
         g_hash_table_replace(d->networks, n->name, n);
         emit_network_event(n, "create", NULL);
@@ -1711,14 +1709,14 @@ static int network_remove(Network *n, sd_bus_error *error) {
         if (d->holder && holder_alive(d->holder) &&
             nsexec_run(d, NET_NS_FLAGS, bridge_down_fn, n->bridge, NSEXEC_TIMEOUT_MS, &err) < 0)
                 log_warning("Network %s: %s", n->name, err ? err : "cannot delete its bridge");
-        rc = sqlite3_prepare_v2(d->db->db, "DELETE FROM networks WHERE name = ?", -1, &st, NULL);
+        rc = state_db_prepare(d->db, "DELETE FROM networks WHERE name = ?", &st);
         if (rc == SQLITE_OK) {
                 sqlite3_bind_text(st, 1, n->name, -1, SQLITE_STATIC);
                 rc = sqlite3_step(st);
         }
         if (rc != SQLITE_DONE)
                 return sd_bus_error_setf(error, ROOST_ERROR_FAILED, "cannot remove network %s from %s: %s", n->name, d->db->path,
-                                         sqlite3_errmsg(d->db->db));
+                                         state_db_errmsg(d->db));
         emit_network_event(n, "destroy", NULL);
         log_info("Network %s removed.", n->name);
         g_hash_table_remove(d->networks, n->name);

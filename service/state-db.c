@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <malloc.h>
+
 #include "log.h"
 #include "roost-names.h"
 #include "state-db.h"
+
+/* With no use for this long, the connection closes and libsqlite3 goes. */
+#define STATE_DB_IDLE_UNLOAD_USEC (30 * 1000000ULL)
 
 /* Each entry moves the schema from version i to i+1. Never edit a released
  * entry: append a new one. */
@@ -149,10 +154,56 @@ int sqlite_to_errno(int rc) {
         }
 }
 
-int state_db_exec(StateDb *s, const char *sql) {
-        char *err = NULL;
-        int rc = sqlite3_exec(s->db, sql, NULL, NULL, &err);
+static int state_db_connect(StateDb *s, bool create);
 
+sqlite3 *state_db_handle(StateDb *s) {
+        if (!s->conn) {
+                int r = state_db_connect(s, false);
+                if (r < 0) {
+                        /* each failure on the way logged why */
+                        const char *m = log_last_error_message();
+                        free(s->error);
+                        s->error = strdup(m ?: strerror(-r));
+                        s->open_error = r;
+                        return NULL;
+                }
+                log_debug("%s: opened again.", s->path);
+        }
+        if (s->idle) {
+                (void) sd_event_source_set_time_relative(s->idle, STATE_DB_IDLE_UNLOAD_USEC);
+                (void) sd_event_source_set_enabled(s->idle, SD_EVENT_ONESHOT);
+        }
+        return s->conn;
+}
+
+int state_db_prepare(StateDb *s, const char *sql, sqlite3_stmt **ret) {
+        sqlite3 *db = state_db_handle(s);
+
+        if (!db) {
+                *ret = NULL;
+                return SQLITE_CANTOPEN;
+        }
+        return sqlite3_prepare_v2(db, sql, -1, ret, NULL);
+}
+
+const char *state_db_errmsg(StateDb *s) {
+        if (s->conn)
+                return sqlite3_errmsg(s->conn);
+        return s->error ?: "the database is not open";
+}
+
+int state_db_changes(StateDb *s) {
+        return s->conn ? sqlite3_changes(s->conn) : 0;
+}
+
+int state_db_exec(StateDb *s, const char *sql) {
+        sqlite3 *db = state_db_handle(s);
+        char *err = NULL;
+        int rc;
+
+        if (!db)
+                return s->open_error; /* logged by the open */
+        rc = sqlite3_exec(db, sql, NULL, NULL, &err);
         if (rc != SQLITE_OK) {
                 int r = log_error_errno(sqlite_to_errno(rc), "%s: %s", s->path, err ?: sqlite3_errstr(rc));
                 sqlite3_free(err);
@@ -161,23 +212,34 @@ int state_db_exec(StateDb *s, const char *sql) {
         return 0;
 }
 
+/* An open transaction is tracked so that the idle timer never closes the
+ * connection under one. */
 int state_db_begin(StateDb *s) {
-        return state_db_exec(s, "BEGIN IMMEDIATE");
+        int r = state_db_exec(s, "BEGIN IMMEDIATE");
+        if (r >= 0)
+                s->in_transaction = true;
+        return r;
 }
 
 int state_db_commit(StateDb *s) {
-        return state_db_exec(s, "COMMIT");
+        int r = state_db_exec(s, "COMMIT");
+        if (r >= 0)
+                s->in_transaction = false;
+        return r;
 }
 
 void state_db_rollback(StateDb *s) {
-        (void) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        /* a closed connection has nothing to roll back */
+        if (s->conn)
+                (void) sqlite3_exec(s->conn, "ROLLBACK", NULL, NULL, NULL);
+        s->in_transaction = false;
 }
 
 int state_db_schema_version(StateDb *s) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
         int rc;
 
-        rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
+        rc = state_db_prepare(s, "PRAGMA user_version", &st);
         if (rc != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
                 return sqlite_to_errno(rc ?: SQLITE_ERROR);
         return sqlite3_column_int(st, 0);
@@ -225,9 +287,93 @@ static int state_db_migrate(StateDb *s) {
         return 0;
 }
 
-int state_db_open(const char *dir, StateDb **ret) {
-        StateDb *s;
+/* Closes the connection and drops our load of libsqlite3. */
+static void state_db_disconnect(StateDb *s) {
+        int rc;
+
+        if (!s->conn)
+                return;
+        rc = sqlite3_close_v2(s->conn);
+        s->conn = NULL;
+        s->in_transaction = false;
+        if (rc != SQLITE_OK) {
+                /* SQLite may still need its code: keep it loaded */
+                log_error("Failed to close %s: %s", s->path, sqlite3_errstr(rc));
+                return;
+        }
+        sqlite_dl_unload();
+}
+
+/* Loads libsqlite3 and opens the connection: creating the file only at the
+ * first open (a database that went away while closed is an error, not a
+ * fresh start), refusing a newer schema before anything writes, setting the
+ * per-connection pragmas, migrating (nothing to do on a re-open but one
+ * PRAGMA user_version). Every failure is logged, naming the path or the
+ * library. */
+static int state_db_connect(StateDb *s, bool create) {
         int rc, r;
+
+        r = sqlite_dl_load();
+        if (r < 0)
+                return r;
+        rc = sqlite3_open_v2(s->path, &s->conn,
+                             SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX |
+                                     SQLITE_OPEN_EXRESCODE,
+                             NULL);
+        if (rc != SQLITE_OK) {
+                r = log_error_errno(sqlite_to_errno(rc), "Failed to open %s: %s", s->path,
+                                    s->conn ? sqlite3_errmsg(s->conn) : sqlite3_errstr(rc));
+                if (s->conn)
+                        state_db_disconnect(s);
+                else
+                        sqlite_dl_unload();
+                return r;
+        }
+        sqlite3_busy_timeout(s->conn, 5000);
+
+        r = state_db_check_version(s);
+        if (r >= 0)
+                r = state_db_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+        if (r >= 0)
+                r = state_db_migrate(s);
+        if (r < 0) {
+                state_db_disconnect(s);
+                return r;
+        }
+        return 0;
+}
+
+int state_db_unload(StateDb *s) {
+        if (!s->conn)
+                return 0;
+        /* statements are locals, finalized before their function returns,
+         * and transactions end where they began: nothing should be open
+         * here, but closing under one would leave SQLite running code that
+         * is gone */
+        if (s->in_transaction || !sqlite3_get_autocommit(s->conn) || sqlite3_next_stmt(s->conn, NULL))
+                return -EBUSY;
+        state_db_disconnect(s);
+        return 0;
+}
+
+static int on_idle(sd_event_source *es, uint64_t usec, void *userdata) {
+        StateDb *s = userdata;
+
+        if (state_db_unload(s) < 0) {
+                log_debug("%s is in use, not closing it yet.", s->path);
+                (void) sd_event_source_set_time_relative(es, STATE_DB_IDLE_UNLOAD_USEC);
+                (void) sd_event_source_set_enabled(es, SD_EVENT_ONESHOT);
+                return 0;
+        }
+        /* give the page cache and parser memory SQLite freed back to the system */
+        (void) malloc_trim(0);
+        log_debug("Closed %s and unloaded libsqlite3 (not used for a while).", s->path);
+        return 0;
+}
+
+int state_db_open(const char *dir, sd_event *event, StateDb **ret) {
+        StateDb *s;
+        int r;
 
         s = calloc(1, sizeof *s);
         if (!s)
@@ -237,24 +383,16 @@ int state_db_open(const char *dir, StateDb **ret) {
                 state_db_close(s);
                 return -ENOMEM;
         }
-        rc = sqlite3_open_v2(s->path, &s->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
-                             NULL);
-        if (rc != SQLITE_OK) {
-                r = log_error_errno(sqlite_to_errno(rc), "Failed to open %s: %s", s->path,
-                                    s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
-                state_db_close(s);
-                return r;
+        if (event) {
+                r = sd_event_add_time_relative(event, &s->idle, CLOCK_MONOTONIC, STATE_DB_IDLE_UNLOAD_USEC, 0, on_idle, s);
+                if (r < 0) {
+                        log_error_errno(r, "Failed to add the idle timer of %s: %m", s->path);
+                        state_db_close(s);
+                        return r;
+                }
+                (void) sd_event_source_set_description(s->idle, "state-db-idle");
         }
-        sqlite3_busy_timeout(s->db, 5000);
-
-        /* check the version before anything writes: a newer roost's
-         * database is left exactly as it was */
-        r = state_db_check_version(s);
-        if (r >= 0)
-                r = state_db_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
-        if (r >= 0)
-                r = state_db_migrate(s);
+        r = state_db_connect(s, true);
         if (r < 0) {
                 state_db_close(s);
                 return r;
@@ -266,8 +404,9 @@ int state_db_open(const char *dir, StateDb **ret) {
 void state_db_close(StateDb *s) {
         if (!s)
                 return;
-        if (s->db)
-                sqlite3_close_v2(s->db);
+        sd_event_source_disable_unref(s->idle);
+        state_db_disconnect(s);
+        free(s->error);
         free(s->path);
         free(s);
 }

@@ -46,7 +46,7 @@ static bool volume_known(Daemon *d, const char *name, uint64_t *ret_created, cha
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
         bool found = false;
 
-        if (sqlite3_prepare_v2(d->db->db, "SELECT created_at, labels FROM volumes WHERE name = ?", -1, &st, NULL) != SQLITE_OK)
+        if (state_db_prepare(d->db, "SELECT created_at, labels FROM volumes WHERE name = ?", &st) != SQLITE_OK)
                 return false;
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW) {
@@ -69,7 +69,7 @@ static int volume_create(Daemon *d, const char *name, GVariant *labels) {
         if (r < 0)
                 return log_error_errno(r, "Failed to create %s: %m", data);
         (void) chmod(data, 0755);
-        rc = sqlite3_prepare_v2(d->db->db, "INSERT OR IGNORE INTO volumes(name, created_at, labels) VALUES (?,?,?)", -1, &st, NULL);
+        rc = state_db_prepare(d->db, "INSERT OR IGNORE INTO volumes(name, created_at, labels) VALUES (?,?,?)", &st);
         if (rc != SQLITE_OK)
                 return sqlite_to_errno(rc);
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -169,8 +169,9 @@ int method_list_volumes(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         r = sd_bus_message_open_container(reply, 'a', "a{sv}");
         if (r < 0)
                 return r;
-        if (sqlite3_prepare_v2(d->db->db, "SELECT name, created_at, labels FROM volumes ORDER BY name", -1, &st, NULL) != SQLITE_OK)
-                return sd_bus_error_setf(error, ROOST_ERROR_FAILED, "cannot read volumes: %s", sqlite3_errmsg(d->db->db));
+        if (state_db_prepare(d->db, "SELECT name, created_at, labels FROM volumes ORDER BY name", &st) != SQLITE_OK)
+                return sd_bus_error_setf(error, ROOST_ERROR_FAILED, "cannot read volumes from %s: %s", d->db->path,
+                                         state_db_errmsg(d->db));
         while (sqlite3_step(st) == SQLITE_ROW) {
                 r = append_volume(d, reply, (const char *) sqlite3_column_text(st, 0), (uint64_t) sqlite3_column_int64(st, 1),
                                   (const char *) sqlite3_column_text(st, 2));
@@ -209,7 +210,7 @@ static int volume_delete(Daemon *d, const char *name) {
         r = remove_tree_in_userns(d, dir);
         if (r < 0)
                 return r;
-        if (sqlite3_prepare_v2(d->db->db, "DELETE FROM volumes WHERE name = ?", -1, &st, NULL) != SQLITE_OK)
+        if (state_db_prepare(d->db, "DELETE FROM volumes WHERE name = ?", &st) != SQLITE_OK)
                 return -EIO;
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
         return sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
@@ -245,7 +246,7 @@ int method_prune_volumes(sd_bus_message *m, void *userdata, sd_bus_error *error)
         g_autoptr(GStrvBuilder) removed = g_strv_builder_new();
         g_auto(GStrv) out = NULL;
 
-        if (sqlite3_prepare_v2(d->db->db, "SELECT name FROM volumes", -1, &st, NULL) != SQLITE_OK)
+        if (state_db_prepare(d->db, "SELECT name FROM volumes", &st) != SQLITE_OK)
                 return -EIO;
         while (sqlite3_step(st) == SQLITE_ROW)
                 g_ptr_array_add(names, g_strdup((const char *) sqlite3_column_text(st, 0)));

@@ -226,3 +226,27 @@ teardown() { remove_all_containers; }
         wait_for '[ "$(roost inspect -f "{{.State.Status}}" always1)" = running ]' 10
         [ "$(roost inspect -f '{{.State.Status}}' stopped1)" = exited ]
 }
+
+@test "30 s after its last use of the state database roostd closes it and unloads libsqlite3; the next command opens it again" {
+        roost run --name before-unload busybox sh -c 'exit 3' || true
+        roost info >/dev/null
+        pid=$(systemctl --user show -p MainPID --value roostd)
+        # info counts the images: the database is open
+        grep -q libsqlite3 "/proc/$pid/maps"
+        wait_for "! grep -q libsqlite3 /proc/$pid/maps" 45
+        # closing checkpointed the write-ahead log into the file
+        [ ! -e "${XDG_DATA_HOME:-$HOME/.local/share}/roost/state.db-wal" ]
+        run roost ps -a --format '{{.Names}} {{.Status}}'
+        assert_status 0
+        [[ "$output" == "before-unload Exited (3)"* ]]
+        grep -q libsqlite3 "/proc/$pid/maps"
+        run roost create --name after-unload busybox true
+        assert_status 0
+        run roost ps -a --format '{{.Names}}'
+        [ "$(echo "$output" | sort | tr '\n' ' ')" = "after-unload before-unload " ]
+        run roost rm before-unload after-unload
+        assert_status 0
+        run roost ps -aq
+        [ -z "$output" ]
+        [ "$(systemctl --user show -p MainPID --value roostd)" = "$pid" ]
+}
