@@ -14,8 +14,13 @@ N=${1:-50}
 roost info >/dev/null
 pid=$(systemctl --user show -p MainPID --value roostd)
 sleep 1
-report "roostd idle RSS (KiB)" "$(rss_kib "$pid")"
+report "roostd RSS 1 s after a call (KiB)" "$(rss_kib "$pid")"
+# idle: 30 s after its last call roostd closes its database and unloads
+# libsqlite3 (and libcurl after a pull); measured once that has happened
+sleep "${IDLE_WAIT:-35}"
+report "roostd idle RSS, ${IDLE_WAIT:-35} s after the last call (KiB, target <= 4096)" "$(rss_kib "$pid")"
 report "roostd idle PSS (KiB)" "$(awk '/^Pss:/ {print $2}' /proc/$pid/smaps_rollup)"
+report "roostd idle anonymous memory (KiB)" "$(awk '/^Anonymous:/ {print $2}' /proc/$pid/smaps_rollup)"
 
 info_ms=$(hyperfine_median "$N" roost info)
 report "roost info, median wall (ms, n=$N)" "$info_ms"
