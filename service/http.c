@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <glib.h>
 #include <sys/epoll.h>
+#include <unistd.h>
 
 #include "curl-dl.h"
 #include "http.h"
@@ -104,6 +105,9 @@ static void check_done(Http *h) {
                         err = r->abort_error ?: -ECANCELED;
                         break;
                 case CURLE_PEER_FAILED_VERIFICATION:
+                        r->resp.tls_unverified = true;
+                        err = -EPROTO;
+                        break;
                 case CURLE_SSL_CONNECT_ERROR:
                         err = -EPROTO;
                         break;
@@ -372,6 +376,63 @@ static size_t write_cb(char *buf, size_t size, size_t nitems, void *userdata) {
         return n;
 }
 
+static gint cmp_names(gconstpointer a, gconstpointer b) {
+        return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/* A certs.d directory: the system's CAs plus every *.crt in dir (as a blob,
+ * so the system bundle stays trusted), and the first NAME.cert that has a
+ * NAME.key as client certificate. */
+static int tls_dir_apply(CURL *e, const char *dir) {
+        g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+        g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+        g_autoptr(GString) pem = g_string_new(NULL);
+        g_autofree char *cert = NULL, *key = NULL;
+        const char *name, *system_ca = NULL;
+
+        if (!d)
+                return 0; /* gone meanwhile: the system's CAs only */
+        while ((name = g_dir_read_name(d)))
+                g_ptr_array_add(names, g_strdup(name));
+        g_ptr_array_sort(names, cmp_names);
+        for (guint i = 0; i < names->len; i++) {
+                const char *n = names->pdata[i];
+                g_autofree char *path = g_build_filename(dir, n, NULL), *text = NULL;
+                if (g_str_has_suffix(n, ".crt")) {
+                        if (!g_file_get_contents(path, &text, NULL, NULL)) {
+                                log_warning("Cannot read %s, not trusting it.", path);
+                                continue;
+                        }
+                        if (pem->len == 0) {
+                                g_autofree char *sys = NULL;
+                                (void) curl_easy_getinfo(e, CURLINFO_CAINFO, &system_ca);
+                                if (system_ca && g_file_get_contents(system_ca, &sys, NULL, NULL))
+                                        g_string_append(pem, sys);
+                        }
+                        g_string_append_c(pem, '\n');
+                        g_string_append(pem, text);
+                } else if (g_str_has_suffix(n, ".cert") && !cert) {
+                        g_autofree char *base = g_strndup(n, strlen(n) - strlen(".cert"));
+                        g_autofree char *k = g_strdup_printf("%s/%s.key", dir, base);
+                        if (access(k, R_OK) == 0) {
+                                cert = g_steal_pointer(&path);
+                                key = g_steal_pointer(&k);
+                        } else
+                                log_warning("Client certificate %s has no %s beside it; not using it.", path, k);
+                }
+        }
+        if (pem->len > 0) {
+                struct curl_blob blob = { .data = pem->str, .len = pem->len, .flags = CURL_BLOB_COPY };
+                if (curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob) != CURLE_OK)
+                        return log_warning_errno(EOPNOTSUPP, "libcurl cannot take the CAs of %s: %m", dir);
+        }
+        if (cert) {
+                curl_easy_setopt(e, CURLOPT_SSLCERT, cert);
+                curl_easy_setopt(e, CURLOPT_SSLKEY, key);
+        }
+        return 0;
+}
+
 int http_request_start(Http *h, const HttpRequestParams *p, const HttpCallbacks *cb, void *userdata, HttpRequest **ret) {
         HttpRequest *r;
         CURL *e;
@@ -433,6 +494,13 @@ int http_request_start(Http *h, const HttpRequestParams *p, const HttpCallbacks 
                 char range[64];
                 snprintf(range, sizeof range, "%llu-", (unsigned long long) p->range_from);
                 curl_easy_setopt(e, CURLOPT_RANGE, range);
+        }
+        if (p->tls_dir && g_str_has_prefix(p->url, "https:")) {
+                k = tls_dir_apply(e, p->tls_dir);
+                if (k < 0) {
+                        request_free(r);
+                        return k;
+                }
         }
         if (curl_multi_add_handle(h->multi, e) != CURLM_OK) {
                 request_free(r);

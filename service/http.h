@@ -23,6 +23,7 @@ typedef struct HttpResponse {
         int64_t content_length;    /* -1 when not sent */
         int retry_after;           /* seconds, -1 when not sent */
         char *error_body;          /* body of a non-2xx answer, at most 64 KiB */
+        bool tls_unverified;       /* the transfer failed: the peer's certificate could not be verified */
 } HttpResponse;
 
 typedef struct HttpCallbacks {
@@ -46,6 +47,10 @@ typedef struct HttpRequestParams {
         const char *userpwd;     /* "user:password" for Basic, or NULL */
         unsigned timeout_s;      /* connect timeout, and the longest the transfer may stall */
         uint64_t range_from;     /* > 0: ask for bytes from here (Range) */
+        /* A certs.d directory (docker's and podman's layout) for an https
+         * URL, or NULL: its *.crt CAs are trusted besides the system's, and
+         * a NAME.cert with its NAME.key is presented as client certificate. */
+        const char *tls_dir;
 } HttpRequestParams;
 
 int http_new(sd_event *event, unsigned max_host_connections, Http **ret);

@@ -107,6 +107,32 @@ bool registry_host_plain_http(Registry *r, const char *host) {
         return reference_host_is_loopback(host);
 }
 
+/* The certs.d directory for an https URL's host[:port], as podman looks for
+ * it: the user's containers/certs.d, then /etc/containers/certs.d, then
+ * /etc/docker/certs.d; the first that has the host wins. NULL: none (or
+ * not https). */
+char *registry_tls_dir(const char *url) {
+        const char *p, *end;
+        g_autofree char *host = NULL;
+        const char *bases[] = { NULL, "/etc/containers/certs.d", "/etc/docker/certs.d" };
+        g_autofree char *user = g_build_filename(g_get_user_config_dir(), "containers", "certs.d", NULL);
+
+        if (!g_str_has_prefix(url, "https://"))
+                return NULL;
+        p = url + strlen("https://");
+        end = p + strcspn(p, "/?#");
+        host = g_strndup(p, (gsize) (end - p));
+        if (isempty(host) || strchr(host, '@') || streq(host, ".") || streq(host, ".."))
+                return NULL;
+        bases[0] = user;
+        for (size_t i = 0; i < G_N_ELEMENTS(bases); i++) {
+                g_autofree char *d = g_build_filename(bases[i], host, NULL);
+                if (g_file_test(d, G_FILE_TEST_IS_DIR))
+                        return g_steal_pointer(&d);
+        }
+        return NULL;
+}
+
 int registry_endpoints(Registry *r, const char *domain, char ***ret) {
         const RegistryConfig *rc = config_find_registry(r->config, domain);
         char **l = NULL;
@@ -317,7 +343,8 @@ static int token_get(Registry *reg, const AuthChallenge *c, const char *scope, c
         t->user = user ? strdup(user) : NULL;
         if (user)
                 userpwd = g_strdup_printf("%s:%s", user, password);
-        HttpRequestParams p = { .url = u->str, .userpwd = userpwd, .timeout_s = reg->config->registry_timeout };
+        g_autofree char *tls = registry_tls_dir(u->str);
+        HttpRequestParams p = { .url = u->str, .userpwd = userpwd, .timeout_s = reg->config->registry_timeout, .tls_dir = tls };
         r = http_request_start(reg->http, &p, &cb, t, &t->req);
         if (r < 0) {
                 token_request_free(t);
@@ -547,6 +574,15 @@ static void fetch_on_done(HttpRequest *req, int r, const char *message, const Ht
                 fetch_retry(f, r, why, -1);
                 return;
         }
+        if (r == -EPROTO && resp && resp->tls_unverified) {
+                g_autofree char *m = g_strdup_printf("%s: cannot verify the TLS certificate of %s: %s (if it is signed by a CA "
+                                                     "of your own, put that CA in %s/containers/certs.d/%s/ca.crt or "
+                                                     "/etc/containers/certs.d/%s/ca.crt)",
+                                                     f->what, f->repo->host, message, g_get_user_config_dir(),
+                                                     f->repo->host, f->repo->host);
+                fetch_finish(f, r, m);
+                return;
+        }
         if (r == -EHOSTUNREACH || r == -EPROTO) {
                 g_autofree char *m = g_strdup_printf("%s: cannot reach %s: %s%s", f->what, f->repo->host, message,
                                                      r == -EPROTO && !registry_host_plain_http(f->repo->registry, f->repo->host)
@@ -606,8 +642,10 @@ static int fetch_attempt(RegistryFetch *f) {
                 headers[n++] = (char *) "Accept: " OCI_ACCEPT_MANIFESTS;
         if (auth)
                 headers[n++] = auth;
+        g_autofree char *tls = registry_tls_dir(url);
         HttpRequestParams p = {
                 .url = url,
+                .tls_dir = tls,
                 .headers = headers,
                 .userpwd = f->repo->bearer ? NULL : f->repo->userpwd,
                 .timeout_s = f->repo->registry->config->registry_timeout,
@@ -743,7 +781,9 @@ static void login_on_done(HttpRequest *req, int r, const char *message, const Ht
                 t->done = login_on_token;
                 t->userdata = l;
                 auth_challenge_done(&c);
-                HttpRequestParams p = { .url = u->str, .userpwd = userpwd, .timeout_s = reg->config->registry_timeout };
+                g_autofree char *tls = registry_tls_dir(u->str);
+                HttpRequestParams p = { .url = u->str, .userpwd = userpwd, .timeout_s = reg->config->registry_timeout,
+                                        .tls_dir = tls };
                 r = http_request_start(reg->http, &p, &cb, t, &t->req);
                 if (r < 0) {
                         token_request_free(t);
@@ -759,7 +799,9 @@ static void login_on_done(HttpRequest *req, int r, const char *message, const Ht
 static int login_ping(Login *l, bool basic) {
         HttpCallbacks cb = { .on_done = login_on_done };
         g_autofree char *userpwd = basic ? g_strdup_printf("%s:%s", l->user, l->password) : NULL;
-        HttpRequestParams p = { .url = l->url, .userpwd = userpwd, .timeout_s = l->registry->config->registry_timeout };
+        g_autofree char *tls = registry_tls_dir(l->url);
+        HttpRequestParams p = { .url = l->url, .userpwd = userpwd, .timeout_s = l->registry->config->registry_timeout,
+                                .tls_dir = tls };
         return http_request_start(l->registry->http, &p, &cb, l, NULL);
 }
 

@@ -27,6 +27,9 @@ void registry_free(Registry *r);
 
 /* The hosts to try for a reference's domain: its mirrors from roost.conf,
  * then the registry itself (registry-1.docker.io for docker.io). */
+/* The certs.d directory (podman's and docker's layout) for an https URL's
+ * host, or NULL. */
+char *registry_tls_dir(const char *url);
 int registry_endpoints(Registry *r, const char *domain, char ***ret);
 /* Plain HTTP for loopback hosts and those with Insecure=yes. */
 bool registry_host_plain_http(Registry *r, const char *host);

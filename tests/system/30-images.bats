@@ -609,6 +609,62 @@ EOS
         with_config ""
 }
 
+# a TLS registry of the test's own on 127.0.0.1, with a CA of its own
+TLS_PID=
+TLS_CERTS_D=
+teardown() {
+        if [ -n "$TLS_PID" ]; then
+                kill "$TLS_PID" 2>/dev/null || true
+                wait "$TLS_PID" 2>/dev/null || true
+                TLS_PID=
+        fi
+        if [ -n "$TLS_CERTS_D" ]; then
+                rm -rf "$TLS_CERTS_D"
+                TLS_CERTS_D=
+        fi
+}
+
+@test "HTTPS: an unknown CA is refused with where to put it; certs.d makes the pull work" {
+        fresh
+        t=$BATS_TEST_TMPDIR
+        openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=roost test CA" \
+                -keyout "$t/ca.key" -out "$t/ca.crt" 2>/dev/null
+        openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$t/srv.key" -out "$t/srv.csr" 2>/dev/null
+        printf 'subjectAltName=IP:127.0.0.1\n' >"$t/ext"
+        openssl x509 -req -in "$t/srv.csr" -CA "$t/ca.crt" -CAkey "$t/ca.key" -CAcreateserial -days 2 \
+                -extfile "$t/ext" -out "$t/srv.crt" 2>/dev/null
+        port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+        printf '%s\n' "version: 0.1" "log:" "  level: error" "storage:" "  filesystem:" "    rootdirectory: $t/data" \
+                "http:" "  addr: 127.0.0.1:$port" "  secret: roost-test-tls" "  tls:" "    certificate: $t/srv.crt" \
+                "    key: $t/srv.key" >"$t/config.yml"
+        /usr/bin/docker-registry serve "$t/config.yml" >"$t/registry.log" 2>&1 &
+        TLS_PID=$!
+        wait_for "curl -fsS --cacert '$t/ca.crt' https://127.0.0.1:$port/v2/" 10
+        mkdir -p "$t/skopeo-certs" && cp "$t/ca.crt" "$t/skopeo-certs/"
+        skopeo --insecure-policy copy -q --dest-cert-dir "$t/skopeo-certs" \
+                "oci:$FIX/oci:busybox:latest" "docker://127.0.0.1:$port/tls/busybox:latest"
+        # loopback registries are plain HTTP unless told otherwise
+        with_config "[Registry 127.0.0.1:$port]\nInsecure=no\n"
+
+        run roost pull -q "127.0.0.1:$port/tls/busybox:latest"
+        assert_status 125
+        assert_output_contains "cannot verify the TLS certificate of 127.0.0.1:$port"
+        assert_output_contains "containers/certs.d/127.0.0.1:$port/ca.crt"
+        run roost images -q
+        [ -z "$output" ]
+
+        TLS_CERTS_D=${XDG_CONFIG_HOME:-$HOME/.config}/containers/certs.d/127.0.0.1:$port
+        mkdir -p "$TLS_CERTS_D"
+        cp "$t/ca.crt" "$TLS_CERTS_D/ca.crt"
+        run roost pull -q "127.0.0.1:$port/tls/busybox:latest"
+        assert_status 0
+        run roost run --rm "127.0.0.1:$port/tls/busybox:latest" echo over https
+        assert_status 0
+        [ "$output" = "over https" ]
+        with_config ""
+        roost_reset
+}
+
 @test "the copy driver: layers applied in full trees, whiteouts deleted" {
         fresh
         with_config '[Storage]\nDriver=copy\n'
