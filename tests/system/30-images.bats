@@ -661,6 +661,22 @@ teardown() {
         run roost run --rm "127.0.0.1:$port/tls/busybox:latest" echo over https
         assert_status 0
         [ "$output" = "over https" ]
+
+        # the same registry asking for a client certificate of that CA
+        kill "$TLS_PID"; wait "$TLS_PID" 2>/dev/null || true
+        printf '%s\n' "    clientcas:" "      - $t/ca.crt" >>"$t/config.yml"
+        /usr/bin/docker-registry serve "$t/config.yml" >>"$t/registry.log" 2>&1 &
+        TLS_PID=$!
+        openssl req -newkey rsa:2048 -nodes -subj "/CN=roost client" -keyout "$t/cl.key" -out "$t/cl.csr" 2>/dev/null
+        openssl x509 -req -in "$t/cl.csr" -CA "$t/ca.crt" -CAkey "$t/ca.key" -CAcreateserial -days 2 -out "$t/cl.crt" 2>/dev/null
+        wait_for "curl -fsS --cacert '$t/ca.crt' --cert '$t/cl.crt' --key '$t/cl.key' https://127.0.0.1:$port/v2/" 10
+        roost rmi "127.0.0.1:$port/tls/busybox:latest" >/dev/null
+        run roost pull -q "127.0.0.1:$port/tls/busybox:latest"
+        assert_status 125
+        cp "$t/cl.crt" "$TLS_CERTS_D/client.cert"
+        cp "$t/cl.key" "$TLS_CERTS_D/client.key"
+        run roost pull -q "127.0.0.1:$port/tls/busybox:latest"
+        assert_status 0
         with_config ""
         roost_reset
 }
