@@ -150,8 +150,9 @@ static bool network_has_running(Network *n) {
         Daemon *d = n->daemon;
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
 
+        /* not knowing, keep the uplink: stopping it would cut running containers off */
         if (state_db_prepare(d->db, "SELECT container_id FROM endpoints WHERE network = ?", &st) != SQLITE_OK)
-                return false;
+                return true;
         sqlite3_bind_text(st, 1, n->name, -1, SQLITE_STATIC);
         while (sqlite3_step(st) == SQLITE_ROW) {
                 Container *c = g_hash_table_lookup(d->containers, sqlite3_column_text(st, 0));
