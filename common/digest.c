@@ -5,6 +5,7 @@
 #include <pthread.h>
 
 #include "digest.h"
+#include "dl-table.h"
 #include "macro.h"
 
 /* libcrypto is loaded at the first digest, not at start: linked, it costs
@@ -27,10 +28,7 @@ static bool evp_loaded;
 static pthread_once_t evp_once = PTHREAD_ONCE_INIT;
 
 static void evp_load(void) {
-        static const struct {
-                const char *name;
-                size_t offset;
-        } table[] = {
+        static const DlSymbol table[] = {
                 { "EVP_MD_CTX_new", offsetof(typeof(evp), ctx_new) },
                 { "EVP_MD_CTX_free", offsetof(typeof(evp), ctx_free) },
                 { "EVP_DigestInit_ex", offsetof(typeof(evp), init) },
@@ -38,19 +36,10 @@ static void evp_load(void) {
                 { "EVP_DigestFinal_ex", offsetof(typeof(evp), final) },
                 { "EVP_sha256", offsetof(typeof(evp), sha256) },
         };
-        void *handle = dlopen(LIBCRYPTO, RTLD_NOW | RTLD_LOCAL);
+        const char *missing;
 
-        if (!handle)
-                return;
-        for (size_t i = 0; i < ELEMENTSOF(table); i++) {
-                void *f = dlsym(handle, table[i].name);
-                if (!f) {
-                        dlclose(handle);
-                        return;
-                }
-                memcpy((char *) &evp + table[i].offset, &f, sizeof f);
-        }
-        evp_loaded = true;
+        /* without it (or with one too old), GLib's GChecksum does the work */
+        evp_loaded = dl_table_open(LIBCRYPTO, table, ELEMENTSOF(table), &evp, sizeof evp, &missing) != NULL;
 }
 
 struct Sha256 {

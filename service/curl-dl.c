@@ -2,6 +2,7 @@
 #include <dlfcn.h>
 
 #include "curl-dl.h"
+#include "dl-table.h"
 #include "log.h"
 #include "macro.h"
 
@@ -12,10 +13,7 @@ CurlFunctions curl_fn;
 static void *handle;
 
 int curl_dl_load(void) {
-        static const struct {
-                const char *name;
-                size_t offset;
-        } table[] = {
+        static const DlSymbol table[] = {
                 { "curl_global_init", offsetof(CurlFunctions, global_init) },
                 { "curl_global_cleanup", offsetof(CurlFunctions, global_cleanup) },
                 { "curl_easy_init", offsetof(CurlFunctions, easy_init) },
@@ -36,21 +34,16 @@ int curl_dl_load(void) {
                 { "curl_slist_free_all", offsetof(CurlFunctions, slist_free_all) },
         };
 
+        const char *missing;
+
         if (handle)
                 return 0;
-        handle = dlopen(LIBCURL, RTLD_NOW | RTLD_LOCAL);
+        handle = dl_table_open(LIBCURL, table, ELEMENTSOF(table), &curl_fn, sizeof curl_fn, &missing);
+        if (!handle && missing)
+                return log_error_errno(ENOENT, "%s has no %s: it is too old for roost.", LIBCURL, missing);
         if (!handle)
                 return log_error_errno(ENOENT, "Cannot load %s (%s): pulling needs it. Fix: apt-get install libcurl4",
                                        LIBCURL, dlerror());
-        for (size_t i = 0; i < ELEMENTSOF(table); i++) {
-                void *f = dlsym(handle, table[i].name);
-                if (!f) {
-                        dlclose(handle);
-                        handle = NULL;
-                        return log_error_errno(ENOENT, "%s has no %s: it is too old for roost.", LIBCURL, table[i].name);
-                }
-                memcpy((char *) &curl_fn + table[i].offset, &f, sizeof f);
-        }
         if (curl_fn.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
                 dlclose(handle);
                 handle = NULL;

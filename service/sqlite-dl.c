@@ -4,6 +4,7 @@
 #include "log.h"
 #include "macro.h"
 #include "sqlite-dl.h"
+#include "dl-table.h"
 
 #ifndef LIBSQLITE
 #define LIBSQLITE "libsqlite3.so.0"
@@ -15,10 +16,7 @@ static void *handle;
 static unsigned users;
 
 int sqlite_dl_load(void) {
-        static const struct {
-                const char *name;
-                size_t offset;
-        } table[] = {
+        static const DlSymbol table[] = {
                 { "sqlite3_open_v2", offsetof(SqliteFunctions, open_v2) },
                 { "sqlite3_close_v2", offsetof(SqliteFunctions, close_v2) },
                 { "sqlite3_shutdown", offsetof(SqliteFunctions, shutdown) },
@@ -41,24 +39,18 @@ int sqlite_dl_load(void) {
                 { "sqlite3_next_stmt", offsetof(SqliteFunctions, next_stmt) },
         };
 
+        const char *missing;
+
         if (handle) {
                 users++;
                 return 0;
         }
-        handle = dlopen(LIBSQLITE, RTLD_NOW | RTLD_LOCAL);
+        handle = dl_table_open(LIBSQLITE, table, ELEMENTSOF(table), &sqlite_fn, sizeof sqlite_fn, &missing);
+        if (!handle && missing)
+                return log_error_errno(ENOENT, "%s has no %s: it is too old for roost.", LIBSQLITE, missing);
         if (!handle)
                 return log_error_errno(ENOENT, "Cannot load %s (%s): roostd keeps its state in SQLite. "
                                        "Fix: apt-get install libsqlite3-0", LIBSQLITE, dlerror());
-        for (size_t i = 0; i < ELEMENTSOF(table); i++) {
-                void *f = dlsym(handle, table[i].name);
-                if (!f) {
-                        dlclose(handle);
-                        handle = NULL;
-                        sqlite_fn = (SqliteFunctions) {};
-                        return log_error_errno(ENOENT, "%s has no %s: it is too old for roost.", LIBSQLITE, table[i].name);
-                }
-                memcpy((char *) &sqlite_fn + table[i].offset, &f, sizeof f);
-        }
         users = 1;
         return 0;
 }
