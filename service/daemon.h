@@ -27,6 +27,7 @@ typedef struct Daemon {
         GHashTable *container_names; /* name -> Container* */
         GHashTable *networks;        /* name -> Network* (owned; networks.c) */
         sd_bus_slot *job_removed_slot;
+        sd_bus_slot *manager_watch_slot; /* until the systemd user manager is on the bus (scope.c) */
         GPtrArray *pending_jobs;     /* PendingJob* (scope.c) */
 
         char *user;

@@ -83,6 +83,7 @@ static void daemon_done(Daemon *d) {
         if (d->pending_jobs)
                 g_ptr_array_free(d->pending_jobs, TRUE);
         sd_bus_slot_unref(d->job_removed_slot);
+        sd_bus_slot_unref(d->manager_watch_slot);
         images_done(d);
         sd_event_source_unref(d->holder_child);
         holder_free(d->holder);
@@ -276,12 +277,22 @@ static int run(int argc, char *argv[]) {
         if (r < 0)
                 return r;
         d.facts.systemd_scopes = scope_manager_available(d.bus);
+        if (!d.facts.systemd_scopes) {
+                /* started early in a session (systemctl --user enable --now
+                 * right after login), roostd can be on the bus before the
+                 * user manager is: scopes come once it joins */
+                r = scope_watch_manager(&d);
+                if (r < 0)
+                        return r;
+        }
         if (!d.under_systemd || !d.facts.systemd_scopes)
                 log_notice("%s%s",
                            d.under_systemd ? "" : "Running outside systemd (foreground mode). ",
                            d.facts.systemd_scopes ? "Containers will still get transient scopes from the systemd user manager."
-                                                  : "No systemd user manager on this bus: containers cannot get their own scopes "
-                                                    "(no resource limits, and they stop when roostd stops).");
+                           : d.under_systemd ? "The systemd user manager is not on the bus yet: containers get their own "
+                                               "scopes once it is."
+                                             : "No systemd user manager on this bus: containers cannot get their own scopes "
+                                               "(no resource limits, and they stop when roostd stops).");
 
         r = daemon_setup_holder(&d);
         if (r < 0)

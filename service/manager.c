@@ -190,7 +190,7 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_PROPERTY("RuntimeVersion", "s", bus_property_get_string, offsetof(Daemon, facts.runtime_version), SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("CgroupVersion", "s", bus_property_get_string, offsetof(Daemon, facts.cgroup_version), SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("CgroupControllers", "as", bus_property_get_strv, offsetof(Daemon, facts.cgroup_controllers), SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("SystemdScopes", "b", bus_property_get_bool, offsetof(Daemon, facts.systemd_scopes), SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("SystemdScopes", "b", bus_property_get_bool, offsetof(Daemon, facts.systemd_scopes), SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("StorageDriver", "s", bus_property_get_string, offsetof(Daemon, facts.storage_driver), SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("OverlaySupported", "b", bus_property_get_bool, offsetof(Daemon, facts.overlay), SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("UidMap", "a(uuu)", get_idmap, 0, SD_BUS_VTABLE_PROPERTY_CONST),

@@ -2,6 +2,7 @@
 #include <glib.h>
 
 #include "log.h"
+#include "roost-names.h"
 #include "scope.h"
 
 #define SYSTEMD_NAME "org.freedesktop.systemd1"
@@ -199,6 +200,44 @@ int scope_watch_jobs(Daemon *d) {
         r = sd_bus_call_method(d->bus, SYSTEMD_NAME, SYSTEMD_PATH, SYSTEMD_MANAGER, "Subscribe", NULL, NULL, NULL);
         if (r < 0)
                 log_debug_errno(r, "Subscribe to systemd failed: %m");
+        return 0;
+}
+
+static void manager_joined(Daemon *d) {
+        int r;
+
+        d->manager_watch_slot = sd_bus_slot_unref(d->manager_watch_slot);
+        if (d->facts.systemd_scopes)
+                return;
+        d->facts.systemd_scopes = true;
+        log_info("The systemd user manager is on the bus now: containers get their own scopes from here on.");
+        r = sd_bus_call_method_async(d->bus, NULL, SYSTEMD_NAME, SYSTEMD_PATH, SYSTEMD_MANAGER, "Subscribe", NULL, NULL, NULL);
+        if (r < 0)
+                log_debug_errno(r, "Subscribe to systemd failed: %m");
+        (void) sd_bus_emit_properties_changed(d->bus, ROOST_MANAGER_PATH, ROOST_MANAGER_IFACE, "SystemdScopes", NULL);
+}
+
+static int on_name_owner_changed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        const char *name, *old_owner, *new_owner;
+
+        if (sd_bus_message_read(m, "sss", &name, &old_owner, &new_owner) >= 0 && streq(name, SYSTEMD_NAME) &&
+            !isempty(new_owner))
+                manager_joined(userdata);
+        return 0;
+}
+
+int scope_watch_manager(Daemon *d) {
+        int r;
+
+        r = sd_bus_add_match(d->bus, &d->manager_watch_slot,
+                             "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
+                             "interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='" SYSTEMD_NAME "'",
+                             on_name_owner_changed, d);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch for the systemd user manager: %m");
+        /* it may have joined between the first look and the match */
+        if (scope_manager_available(d->bus))
+                manager_joined(d);
         return 0;
 }
 
