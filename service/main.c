@@ -199,20 +199,8 @@ static int daemon_setup_holder(Daemon *d) {
         }
         (void) sd_event_source_set_io_fd_own(d->holder_child, true);
 
-        if (!d->holder->adopted) {
-                char unit[64];
-                ScopeParams sp = {
-                        .unit = unit,
-                        .description = "roost namespace holder",
-                        .slice = ROOST_SLICE,
-                        .pid = d->holder->pid,
-                        .delegate = false,
-                };
-
-                snprintf(unit, sizeof unit, "roost-holder-%d.scope", (int) d->holder->pid);
-                if (d->facts.systemd_scopes)
-                        (void) scope_start(d->bus, &sp, NULL);
-        }
+        if (d->facts.systemd_scopes)
+                scope_start_holder(d);
         return 0;
 }
 

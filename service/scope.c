@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <glib.h>
 
+#include "holder.h"
 #include "log.h"
 #include "roost-names.h"
 #include "scope.h"
@@ -203,6 +204,23 @@ int scope_watch_jobs(Daemon *d) {
         return 0;
 }
 
+void scope_start_holder(Daemon *d) {
+        char unit[64];
+        ScopeParams sp = {
+                .unit = unit,
+                .description = "roost namespace holder",
+                .slice = ROOST_SLICE,
+                .delegate = false,
+        };
+
+        /* an adopted holder is in the scope an earlier roostd made */
+        if (!d->holder || d->holder->adopted)
+                return;
+        sp.pid = d->holder->pid;
+        snprintf(unit, sizeof unit, "roost-holder-%d.scope", (int) d->holder->pid);
+        (void) scope_start(d->bus, &sp, NULL);
+}
+
 static void manager_joined(Daemon *d) {
         int r;
 
@@ -215,6 +233,9 @@ static void manager_joined(Daemon *d) {
         if (r < 0)
                 log_debug_errno(r, "Subscribe to systemd failed: %m");
         (void) sd_bus_emit_properties_changed(d->bus, ROOST_MANAGER_PATH, ROOST_MANAGER_IFACE, "SystemdScopes", NULL);
+        /* the holder started in roostd's own cgroup: a restart of roostd
+         * would take it (and the user namespace) down */
+        scope_start_holder(d);
 }
 
 static int on_name_owner_changed(sd_bus_message *m, void *userdata, sd_bus_error *error) {

@@ -54,6 +54,9 @@ char *scope_check_controllers(char *const *delegated, const ScopeResources *res)
 
 /* Is there a systemd user manager on this bus? */
 bool scope_manager_available(sd_bus *bus);
+/* Moves the namespace holder roostd started into roost-holder-PID.scope
+ * (an adopted one is in its scope already). */
+void scope_start_holder(Daemon *d);
 /* Waits for the user manager to join the bus: then facts.systemd_scopes
  * turns true (SystemdScopes changes) and its job signals are subscribed. */
 int scope_watch_manager(Daemon *d);

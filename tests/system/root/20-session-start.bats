@@ -45,10 +45,17 @@ teardown_file() {
                 [[ "$output" == *"Cgroup Driver: systemd (transient scopes in roost.slice)"* ]]
                 run as_early busctl --user get-property io.roost.Roost1 /io/roost/Roost1 io.roost.Manager1 SystemdScopes
                 [ "$output" = "b true" ]
+                # and the namespace holder is in a scope of its own, so a
+                # restart of roostd does not take the user namespace down
+                run as_early systemctl --user list-units --state=active --no-legend 'roost-holder-*.scope'
+                [[ "$output" == *"roost-holder-"*".scope"* ]]
         done
         run as_early roost run -d --name early-c early:latest sleep 60
         [ "$status" -eq 0 ]
         id=$(as_early roost inspect -f '{{.Id}}' early-c)
         run as_early systemctl --user is-active "roost-$id.scope"
         [ "$output" = active ]
+        as_early systemctl --user restart roostd
+        run as_early roost exec early-c sh -c 'echo still here'
+        [ "$output" = "still here" ]
 }
