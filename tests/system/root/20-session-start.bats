@@ -29,6 +29,9 @@ teardown_file() {
         as_early roost rm -f early-c >/dev/null 2>&1 || true
         as_early systemctl --user disable roostd >/dev/null 2>&1 || true
         ROOST_TEST_USER=$EARLY "$HARNESS/session" down >/dev/null 2>&1 || true
+        # the user the session made for this file, and its ranges
+        userdel -r "$EARLY" >/dev/null 2>&1 || true
+        sed -i "/^$EARLY:/d" /etc/subuid /etc/subgid
 }
 
 @test "roostd started with the session gives containers their own scopes" {
