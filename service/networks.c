@@ -507,17 +507,21 @@ static void endpoint_free(Endpoint *e) {
         g_free(e);
 }
 
-/* The endpoints of a container (container_id set) or of a network. */
-static GPtrArray *endpoints_query(Daemon *d, const char *container_id, Network *net) {
-        GPtrArray *l = g_ptr_array_new_with_free_func((GDestroyNotify) endpoint_free);
+/* The endpoints of a container (container_id set) or of a network; -EIO
+ * (logged) when the database cannot be read. */
+static int endpoints_read(Daemon *d, const char *container_id, Network *net, GPtrArray **ret) {
+        g_autoptr(GPtrArray) l = g_ptr_array_new_with_free_func((GDestroyNotify) endpoint_free);
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
         const char *sql = container_id ? "SELECT container_id, network, address, aliases, position FROM endpoints "
                                          "WHERE container_id = ? ORDER BY position"
                                        : "SELECT container_id, network, address, aliases, position FROM endpoints "
                                          "WHERE network = ? ORDER BY container_id";
 
-        if (state_db_prepare(d->db, sql, &st) != SQLITE_OK)
-                return l;
+        if (state_db_prepare(d->db, sql, &st) != SQLITE_OK) {
+                log_warning("Cannot read the endpoints of %s %s from %s: %s", container_id ? "container" : "network",
+                            container_id ? container_id : net->name, d->db->path, state_db_errmsg(d->db));
+                return -EIO;
+        }
         sqlite3_bind_text(st, 1, container_id ? container_id : net->name, -1, SQLITE_STATIC);
         while (sqlite3_step(st) == SQLITE_ROW) {
                 Network *n = g_hash_table_lookup(d->networks, sqlite3_column_text(st, 1));
@@ -532,6 +536,17 @@ static GPtrArray *endpoints_query(Daemon *d, const char *container_id, Network *
                 e->position = sqlite3_column_int(st, 4);
                 g_ptr_array_add(l, e);
         }
+        *ret = g_steal_pointer(&l);
+        return 0;
+}
+
+/* The same, empty when the database cannot be read: for what only shows
+ * them (the warning is logged). */
+static GPtrArray *endpoints_query(Daemon *d, const char *container_id, Network *net) {
+        GPtrArray *l = NULL;
+
+        if (endpoints_read(d, container_id, net, &l) < 0)
+                return g_ptr_array_new_with_free_func((GDestroyNotify) endpoint_free);
         return l;
 }
 
@@ -1687,7 +1702,7 @@ int method_inspect_network(sd_bus_message *m, void *userdata, sd_bus_error *erro
 
 static int network_remove(Network *n, sd_bus_error *error) {
         Daemon *d = n->daemon;
-        g_autoptr(GPtrArray) eps = endpoints_query(d, NULL, n);
+        g_autoptr(GPtrArray) eps = NULL;
         g_autofree char *err = NULL;
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
         int rc;
@@ -1695,6 +1710,10 @@ static int network_remove(Network *n, sd_bus_error *error) {
         if (network_is_default(n))
                 return sd_bus_error_setf(error, ROOST_ERROR_INVALID_ARGUMENT,
                                          "%s is the default network and cannot be removed", n->name);
+        /* not knowing who uses it, nothing is taken down */
+        if (endpoints_read(d, NULL, n, &eps) < 0)
+                return sd_bus_error_setf(error, ROOST_ERROR_FAILED, "cannot tell whether network %s is in use: %s: %s",
+                                         n->name, d->db->path, state_db_errmsg(d->db));
         if (eps->len > 0) {
                 g_autoptr(GString) who = g_string_new(NULL);
                 for (guint i = 0; i < eps->len && i < 10; i++) {

@@ -279,3 +279,25 @@ container_veths() {
         assert_output_contains "used"
         [[ "$output" != *unused* ]]
 }
+
+@test "a state database roostd cannot re-open: network rm refuses and takes nothing down" {
+        roost network create dbfail >/dev/null
+        roost run -d --name dbf --network dbfail net sleep 300 >/dev/null
+        db=${XDG_DATA_HOME:-$HOME/.local/share}/roost/state.db
+        pid=$(systemctl --user show -p MainPID --value roostd)
+        # idle, roostd closes the database; it opens it again on the next use
+        wait_for "! grep -q libsqlite3 /proc/$pid/maps" 45
+        chmod 000 "$db"
+        run roost network rm dbfail
+        chmod 600 "$db"
+        # docker's exit status for a network rm that failed
+        assert_status 1
+        assert_output_contains "cannot tell whether network dbfail is in use"
+        assert_output_contains "state.db"
+        # nothing was taken down: the container keeps its address on the network
+        run roost exec dbf ip -4 addr show eth0
+        assert_output_contains "inet 10."
+        run roost network rm dbfail
+        assert_status 1
+        assert_output_contains "in use by container dbf"
+}
