@@ -41,20 +41,7 @@ setup_file() {
                 .process.terminal = false' "$T/spec/config.json" >"$T/base.json"
 
         # the stand-in for roostd's namespace holder; by PID, killed at the end
-        unshare --user --map-root-user --map-auto --mount --fork sleep infinity </dev/null >/dev/null 2>&1 3>&- &
-        echo $! >"$T/unshare.pid"
-        local i holder=""
-        # unshare's first children are newuidmap/newgidmap; the holder is
-        # the one that has become `sleep`, with the maps written
-        for i in $(seq 1 50); do
-                for holder in $(cat /proc/$!/task/$!/children 2>/dev/null) ""; do
-                        [ "$(cat /proc/$holder/comm 2>/dev/null)" = sleep ] && break
-                done
-                [ -n "$holder" ] && break
-                sleep 0.1
-        done
-        [ -n "$holder" ] || { echo "the holder namespace did not come up" >&3; return 1; }
-        echo "$holder" >"$T/holder.pid"
+        standin_holder
 }
 
 teardown_file() {
@@ -344,7 +331,8 @@ kv() { sed -n "s/^$2=//p" "$1"; }
         echo $launcher >"$T/launcher.pid"
         wait_for "$T/launcher.out" created
         kill -9 "$launcher"
-        wait "$launcher" || true
+        # killed by SIGKILL: 128 + 9
+        wait "$launcher" || [ $? -eq 137 ]
         [ ! -d "/proc/$launcher" ]
         client state "$d" | grep -qx status=created
         run --separate-stderr client attach "$d" --stdin --start < <(echo hi)

@@ -14,7 +14,8 @@ teardown() { remove_all_containers; }
 
 @test "ps shows running containers, -a all, -q IDs, --format json and templates, filters" {
         roost run -d --name up busybox sleep 60 >/dev/null
-        roost run --name down busybox sh -c 'exit 2' || true
+        run roost run --name down busybox sh -c 'exit 2'
+        assert_status 2
         run roost ps
         assert_output_contains "CONTAINER ID   IMAGE"
         assert_output_contains "up"
@@ -228,7 +229,8 @@ teardown() { remove_all_containers; }
 }
 
 @test "30 s after its last use of the state database roostd closes it and unloads libsqlite3; the next command opens it again" {
-        roost run --name before-unload busybox sh -c 'exit 3' || true
+        run roost run --name before-unload busybox sh -c 'exit 3'
+        assert_status 3
         roost info >/dev/null
         pid=$(systemctl --user show -p MainPID --value roostd)
         # info counts the images: the database is open

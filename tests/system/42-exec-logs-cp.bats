@@ -116,7 +116,10 @@ teardown() { remove_all_containers; }
         roost run -d --name sneaky busybox sleep 600 >/dev/null
         roost exec sneaky ln -s "$HOME" /escape
         echo payload >"$BATS_TEST_TMPDIR/payload"
-        roost cp "$BATS_TEST_TMPDIR/payload" sneaky:/escape/ || true
+        # followed inside the container's root: the copy lands there (or
+        # fails), never in the host's $HOME
+        run roost cp "$BATS_TEST_TMPDIR/payload" sneaky:/escape/
+        echo "cp: status $status: $output"
         [ ! -e "$HOME/payload" ]
         roost exec sneaky ln -s /etc/shadow /shadowlink
         run roost cp sneaky:/shadowlink "$BATS_TEST_TMPDIR/s"

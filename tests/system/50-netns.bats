@@ -48,18 +48,7 @@ setup_file() {
                 .process.capabilities |= with_entries(.value += ["CAP_NET_RAW"])' "$T/config.json" >"$T/base.json"
 
         # the stand-in for roostd's namespace holder; by PID, killed at the end
-        unshare --user --map-root-user --map-auto --mount --net --fork sleep infinity </dev/null >/dev/null 2>&1 3>&- &
-        echo $! >"$T/unshare.pid"
-        local i holder=""
-        for i in $(seq 1 50); do
-                for holder in $(cat /proc/$!/task/$!/children 2>/dev/null) ""; do
-                        [ "$(cat /proc/$holder/comm 2>/dev/null)" = sleep ] && break
-                done
-                [ -n "$holder" ] && break
-                sleep 0.1
-        done
-        [ -n "$holder" ] || { echo "the holder namespace did not come up" >&3; return 1; }
-        echo "$holder" >"$T/holder.pid"
+        standin_holder --net
 
         # a web server on the host's loopback, and one on every address
         mkdir "$T/www"

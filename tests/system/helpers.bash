@@ -102,3 +102,23 @@ assert_status() {
                 return 1
         fi
 }
+
+# standin_holder [UNSHARE_FLAGS...]: a stand-in for roostd's namespace holder
+# (user and mount namespaces, and what the flags add) running `sleep`; its
+# PID goes to $T/holder.pid, unshare's to $T/unshare.pid (kill both at the end)
+standin_holder() {
+        unshare --user --map-root-user --map-auto --mount "$@" --fork sleep infinity </dev/null >/dev/null 2>&1 3>&- &
+        local launcher=$! i holder=""
+        echo "$launcher" >"$T/unshare.pid"
+        # unshare's first children are newuidmap/newgidmap; the holder is
+        # the one that has become `sleep`, with the maps written
+        for i in $(seq 1 50); do
+                for holder in $(cat "/proc/$launcher/task/$launcher/children" 2>/dev/null) ""; do
+                        [ "$(cat "/proc/$holder/comm" 2>/dev/null)" = sleep ] && break
+                done
+                [ -n "$holder" ] && break
+                sleep 0.1
+        done
+        [ -n "$holder" ] || { echo "the holder namespace did not come up" >&3; return 1; }
+        echo "$holder" >"$T/holder.pid"
+}
