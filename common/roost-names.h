@@ -55,6 +55,7 @@
 #define ROOST_SLICE "roost.slice"
 #define ROOST_SCOPE_PREFIX "roost-"     /* roost-<id>.scope */
 #define ROOST_CONTAINERS_DIR "containers" /* under the runtime and data dirs */
+#define ROOST_BYPASS_DIR "bypass"         /* under the runtime dir: roost-portfwd's seccomp listeners */
 #define ROOST_VOLUMES_DIR "volumes"       /* under the data dir */
 #define ROOST_CONTAINER_LOG "ctr.log"
 

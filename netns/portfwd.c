@@ -5,15 +5,18 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 
 #include "fileio.h"
+#include "hostsock.h"
 #include "log.h"
 #include "netlink.h"
 #include "netns-defs.h"
 #include "port-owner.h"
 #include "portfwd.h"
 #include "route.h"
+#include "seccomp-notify.h"
 
 /* Each direction of a TCP connection moves through a pipe of this size:
  * large enough that one splice carries a good part of a 64 KiB segment
@@ -41,6 +44,9 @@ typedef enum TagType {
         TAG_CLIENT,     /* host side of a TCP connection */
         TAG_SERVER,     /* container side */
         TAG_UDP_SESSION,
+        TAG_REVERSE_LISTENER,   /* a handed-over port, in the container netns */
+        TAG_SECCOMP_LISTENER,   /* where the runtime brings notification fds */
+        TAG_NOTIFY,             /* one notification fd: the container's bind() calls */
 } TagType;
 
 typedef struct Tag {
@@ -49,9 +55,24 @@ typedef struct Tag {
 
 typedef struct Listener {
         Tag tag;
-        int fd;
+        int fd;         /* on the host; -EBADF while the container holds the port itself */
         PortForward f;
+        /* After a handoff: the container's own listening socket lives on the
+         * host (its bind() was given one there), so clients inside the
+         * container netns (other containers, the container itself) come in
+         * here, on the address the container asked for, and go to it. */
+        Tag reverse_tag;
+        int reverse_fd;
+        struct sockaddr_storage handoff_dst;   /* where the handed-over socket listens, for them */
+        socklen_t handoff_dst_len;
 } Listener;
+
+typedef struct Notifier Notifier;
+struct Notifier {
+        Tag tag;
+        int fd;
+        Notifier *next;
+};
 
 typedef struct Direction {
         int pipe[2];
@@ -105,6 +126,11 @@ struct Portfwd {
         uint64_t last_sweep_ms;
         uint8_t *datagram;
         int spare_fd;   /* given up to accept-and-close when out of fds */
+        /* handoff of published TCP ports (portfwd_enable_handoff()) */
+        HostSock *hostsock;
+        Tag seccomp_tag;
+        int seccomp_fd;
+        Notifier *notifiers;
 };
 
 static uint64_t now_ms(void) {
@@ -122,6 +148,8 @@ int portfwd_new(const PortfwdOptions *o, Portfwd **ret) {
         if (p->o.udp_idle_sec == 0)
                 p->o.udp_idle_sec = NETNS_UDP_IDLE_SEC;
         p->signal_tag.type = TAG_SIGNAL;
+        p->seccomp_tag.type = TAG_SECCOMP_LISTENER;
+        p->seccomp_fd = -EBADF;
         p->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
         p->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
         if (p->epoll_fd < 0) {
@@ -157,13 +185,27 @@ static void format_host(const PortForward *f, uint16_t port, char *buf, size_t s
         }
 }
 
+/* A socket in the host netns: made here before the thread moves on, by the
+ * thread that stayed behind afterwards. */
+static int host_socket(Portfwd *p, int family, int type, int *ret_fd) {
+        int fd;
+
+        if (p->hostsock)
+                return hostsock_socket(p->hostsock, family, type, ret_fd);
+        fd = socket(family, type | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return -errno;
+        *ret_fd = fd;
+        return 0;
+}
+
 /* One socket bound to f's address and port; -errno. */
-static int bind_one(const PortForward *f, uint16_t port, int *ret_fd) {
+static int bind_one(Portfwd *p, const PortForward *f, uint16_t port, int *ret_fd) {
         _cleanup_close_ int fd = -EBADF;
         int type = f->proto == PORT_PROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
         struct sockaddr_storage ss = {};
         socklen_t len;
-        int one = 1, zero = 0;
+        int one = 1, zero = 0, r;
 
         if (f->family == AF_INET) {
                 struct sockaddr_in *sin = (struct sockaddr_in *) &ss;
@@ -178,18 +220,18 @@ static int bind_one(const PortForward *f, uint16_t port, int *ret_fd) {
                 sin6->sin6_port = htons(port);
                 len = sizeof *sin6;
         }
-        fd = socket(ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (fd < 0 && errno == EAFNOSUPPORT && f->family == AF_UNSPEC) {
+        r = host_socket(p, ss.ss_family, type | SOCK_NONBLOCK, &fd);
+        if (r == -EAFNOSUPPORT && f->family == AF_UNSPEC) {
                 /* no IPv6 on this host: every IPv4 address, then */
                 struct sockaddr_in *sin = (struct sockaddr_in *) &ss;
                 memset(&ss, 0, sizeof ss);
                 sin->sin_family = AF_INET;
                 sin->sin_port = htons(port);
                 len = sizeof *sin;
-                fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+                r = host_socket(p, AF_INET, type | SOCK_NONBLOCK, &fd);
         }
-        if (fd < 0)
-                return -errno;
+        if (r < 0)
+                return r;
         if (ss.ss_family == AF_INET6 &&
             setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, f->family == AF_INET6 ? &one : &zero, sizeof one) < 0)
                 return -errno;
@@ -278,7 +320,7 @@ int portfwd_bind(Portfwd *p, const PortForward *forwards, size_t n, char **ret_e
 
                 r = -EADDRINUSE;
                 for (unsigned port = f->host_port; port <= last; port++) {
-                        r = bind_one(f, (uint16_t) port, &fd);
+                        r = bind_one(p, f, (uint16_t) port, &fd);
                         if (r != -EADDRINUSE)
                                 break;
                 }
@@ -291,6 +333,8 @@ int portfwd_bind(Portfwd *p, const PortForward *forwards, size_t n, char **ret_e
                         return -ENOMEM;
                 }
                 li->tag.type = f->proto == PORT_PROTO_UDP ? TAG_UDP_LISTENER : TAG_TCP_LISTENER;
+                li->reverse_tag.type = TAG_REVERSE_LISTENER;
+                li->reverse_fd = -EBADF;
                 li->fd = fd;
                 li->f = *f;
                 r = bound_port(fd, &li->f.host_port);
@@ -545,26 +589,35 @@ static int server_socket(Portfwd *p, const struct sockaddr_storage *client, int 
         return 0;
 }
 
-static void tcp_accept(Portfwd *p, Listener *l) {
+/* Host clients (on l->fd) go to the container's address in its netns;
+ * with reverse, container-netns clients (on l->reverse_fd) go to the
+ * handed-over socket on the host. */
+static void tcp_accept(Portfwd *p, Listener *l, bool reverse) {
+        int lfd = reverse ? l->reverse_fd : l->fd;
+
         for (int i = 0; i < ACCEPTS_PER_WAKEUP; i++) {
-                struct sockaddr_storage ss;
-                socklen_t len = sizeof ss;
-                struct sockaddr_in dst = {
-                        .sin_family = AF_INET,
-                        .sin_addr = p->o.container_addr,
-                        .sin_port = htons(l->f.container_port),
-                };
+                struct sockaddr_storage ss, dst = {};
+                socklen_t len = sizeof ss, dst_len = sizeof(struct sockaddr_in);
                 Conn *c;
                 int fd, one = 1, r;
 
-                fd = accept4(l->fd, (struct sockaddr *) &ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+                if (reverse) {
+                        dst = l->handoff_dst;
+                        dst_len = l->handoff_dst_len;
+                } else
+                        *(struct sockaddr_in *) &dst = (struct sockaddr_in) {
+                                .sin_family = AF_INET,
+                                .sin_addr = p->o.container_addr,
+                                .sin_port = htons(l->f.container_port),
+                        };
+                fd = accept4(lfd, (struct sockaddr *) &ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
                 if (fd < 0 && (errno == EMFILE || errno == ENFILE) && p->spare_fd >= 0) {
                         /* out of fds: refuse this one rather than spin on a
                          * listener that stays readable */
                         log_warning_errno(errno, "Out of file descriptors, refusing a connection on port %u: %m",
                                           l->f.host_port);
                         p->spare_fd = safe_close(p->spare_fd);
-                        fd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC);
+                        fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
                         safe_close(fd);
                         p->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
                         continue;
@@ -588,7 +641,8 @@ static void tcp_accept(Portfwd *p, Listener *l) {
                 p->n_conns++;
 
                 (void) setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-                r = server_socket(p, &ss, SOCK_STREAM, &c->server);
+                r = reverse ? host_socket(p, dst.ss_family, SOCK_STREAM | SOCK_NONBLOCK, &c->server)
+                            : server_socket(p, &ss, SOCK_STREAM, &c->server);
                 if (r >= 0)
                         r = make_pipe(&c->up);
                 if (r >= 0)
@@ -599,7 +653,7 @@ static void tcp_accept(Portfwd *p, Listener *l) {
                         continue;
                 }
                 (void) setsockopt(c->server, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-                if (connect(c->server, (struct sockaddr *) &dst, sizeof dst) < 0) {
+                if (connect(c->server, (struct sockaddr *) &dst, dst_len) < 0) {
                         if (errno != EINPROGRESS) {
                                 conn_free(p, c, true);
                                 continue;
@@ -747,6 +801,259 @@ static void udp_sweep(Portfwd *p) {
         }
 }
 
+/* --- handoff of published TCP ports --------------------------------------
+ *
+ * The container's seccomp filter traps bind(). When the container binds a
+ * TCP port published here (on any address, or its own), it is given a
+ * socket made in the host netns, bound to the host port, in place of its
+ * own: host clients then connect straight to the container's process, with
+ * no forwarding hop. Anything else runs as the container asked. */
+
+void portfwd_enable_handoff(Portfwd *p, HostSock *h, int seccomp_fd) {
+        p->hostsock = h;
+        p->seccomp_fd = seccomp_fd;
+}
+
+static void notifier_add(Portfwd *p) {
+        for (int i = 0; i < ACCEPTS_PER_WAKEUP; i++) {
+                Notifier *n;
+                int fd, r;
+
+                r = bypass_listener_take(p->seccomp_fd, &fd);
+                if (r == -EAGAIN)
+                        return;
+                if (r < 0) {
+                        log_warning_errno(r, "The runtime's connection brought no seccomp notification fd: %m");
+                        continue;
+                }
+                n = calloc(1, sizeof *n);
+                if (!n) {
+                        safe_close(fd);
+                        return;
+                }
+                n->tag.type = TAG_NOTIFY;
+                n->fd = fd;
+                if (watch_fixed(p, fd, &n->tag) < 0) {
+                        safe_close(fd);
+                        free(n);
+                        continue;
+                }
+                n->next = p->notifiers;
+                p->notifiers = n;
+        }
+}
+
+static void notifier_free(Portfwd *p, Notifier *n) {
+        for (Notifier **i = &p->notifiers; *i; i = &(*i)->next)
+                if (*i == n) {
+                        *i = n->next;
+                        break;
+                }
+        safe_close(n->fd);
+        free(n);
+}
+
+/* The port of a bind() to every address or the container's own; 0 for any
+ * other (a loopback-only server is not published). */
+static uint16_t handoff_port(const Portfwd *p, const BypassCall *c) {
+        if (c->addr.ss_family == AF_INET && c->addr_len >= sizeof(struct sockaddr_in)) {
+                const struct sockaddr_in *sin = (const struct sockaddr_in *) &c->addr;
+                if (sin->sin_addr.s_addr == htonl(INADDR_ANY) || sin->sin_addr.s_addr == p->o.container_addr.s_addr)
+                        return ntohs(sin->sin_port);
+        } else if (c->addr.ss_family == AF_INET6 && c->addr_len >= sizeof(struct sockaddr_in6)) {
+                const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *) &c->addr;
+                const struct in6_addr *a = &sin6->sin6_addr;
+                if (IN6_IS_ADDR_UNSPECIFIED(a) ||
+                    (IN6_IS_ADDR_V4MAPPED(a) && memcmp(&a->s6_addr[12], &p->o.container_addr, 4) == 0))
+                        return ntohs(sin6->sin6_port);
+        }
+        return 0;
+}
+
+/* The one TCP forward to this container port (with two host ports for it,
+ * only forwarding serves both). */
+static Listener *handoff_listener(Portfwd *p, uint16_t port) {
+        Listener *found = NULL;
+
+        for (size_t i = 0; i < p->n_listeners; i++) {
+                Listener *l = p->listeners[i];
+                if (l->f.proto != PORT_PROTO_TCP || l->f.container_port != port)
+                        continue;
+                if (found)
+                        return NULL;
+                found = l;
+        }
+        return found;
+}
+
+/* The forward's host address and port in the caller's family. */
+static bool handoff_host_address(const PortForward *f, int family, struct sockaddr_storage *ret, socklen_t *ret_len) {
+        memset(ret, 0, sizeof *ret);
+        if (family == AF_INET) {
+                struct sockaddr_in *sin = (struct sockaddr_in *) ret;
+                if (f->family == AF_INET6)
+                        return false;
+                sin->sin_family = AF_INET;
+                sin->sin_port = htons(f->host_port);
+                sin->sin_addr.s_addr = f->family == AF_INET ? f->host_addr.in.s_addr : htonl(INADDR_ANY);
+                *ret_len = sizeof *sin;
+                return true;
+        }
+        struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) ret;
+        sin6->sin6_family = AF_INET6;
+        sin6->sin6_port = htons(f->host_port);
+        if (f->family == AF_INET6)
+                sin6->sin6_addr = f->host_addr.in6;
+        else if (f->family == AF_INET) {
+                sin6->sin6_addr.s6_addr[10] = sin6->sin6_addr.s6_addr[11] = 0xff;
+                memcpy(&sin6->sin6_addr.s6_addr[12], &f->host_addr.in, 4);
+        }
+        *ret_len = sizeof *sin6;
+        return true;
+}
+
+/* Where clients in the container netns reach the handed-over socket: its
+ * address, host loopback when it listens on every address. */
+static void handoff_set_dst(Listener *l, const struct sockaddr_storage *host, socklen_t len) {
+        struct sockaddr_in *v4 = (struct sockaddr_in *) &l->handoff_dst;
+        const struct in6_addr *a6 = &((const struct sockaddr_in6 *) host)->sin6_addr;
+        uint16_t port = htons(l->f.host_port);
+
+        if (host->ss_family == AF_INET6 && !IN6_IS_ADDR_UNSPECIFIED(a6) && !IN6_IS_ADDR_V4MAPPED(a6)) {
+                l->handoff_dst = *host;
+                l->handoff_dst_len = len;
+                return;
+        }
+        memset(&l->handoff_dst, 0, sizeof l->handoff_dst);
+        v4->sin_family = AF_INET;
+        v4->sin_port = port;
+        if (host->ss_family == AF_INET)
+                v4->sin_addr = ((const struct sockaddr_in *) host)->sin_addr;
+        else if (IN6_IS_ADDR_V4MAPPED(a6))
+                memcpy(&v4->sin_addr, &a6->s6_addr[12], 4);
+        if (v4->sin_addr.s_addr == htonl(INADDR_ANY))
+                v4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        l->handoff_dst_len = sizeof *v4;
+}
+
+/* Forwarding from the host again, after a handoff that did not happen. */
+static void handoff_restore(Portfwd *p, Listener *l) {
+        int fd, r;
+
+        if (l->fd >= 0)
+                return;
+        r = bind_one(p, &l->f, l->f.host_port, &fd);
+        if (r < 0) {
+                log_debug_errno(r, "Host port %u not forwarded again: %m", l->f.host_port);
+                return;
+        }
+        l->fd = fd;
+        if (watch_fixed(p, fd, &l->tag) < 0)
+                l->fd = safe_close(l->fd);
+}
+
+/* Clients in the container netns come in on the address the container
+ * asked for. */
+static void handoff_reverse_listen(Portfwd *p, Listener *l, const BypassCall *c) {
+        _cleanup_close_ int fd = -EBADF;
+        int one = 1, zero = 0;
+
+        if (l->reverse_fd >= 0)
+                return;
+        fd = socket(c->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+            (c->addr.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) < 0) ||
+            bind(fd, (const struct sockaddr *) &c->addr, c->addr_len) < 0 || listen(fd, SOMAXCONN) < 0) {
+                log_warning_errno(errno, "Port %u/tcp: clients inside the container network cannot reach it: %m",
+                                  l->f.container_port);
+                return;
+        }
+        if (watch_fixed(p, fd, &l->reverse_tag) < 0)
+                return;
+        l->reverse_fd = TAKE_FD(fd);
+}
+
+static bool socket_int(int fd, int level, int name, int *ret) {
+        socklen_t len = sizeof *ret;
+        return getsockopt(fd, level, name, ret, &len) >= 0 && len == sizeof *ret;
+}
+
+/* 1: answered; 0: let the call run; -errno: fail it with that. */
+static int handoff_bind(Portfwd *p, int notify_fd, const BypassCall *c) {
+        _cleanup_close_ int orig = -EBADF, s = -EBADF;
+        struct sockaddr_storage host;
+        socklen_t host_len;
+        int target = (int) c->args[0], type, domain, protocol, v6only = 0, one = 1, r;
+        uint16_t port;
+        bool was_forwarding;
+        Listener *l;
+
+        if (c->args[0] > INT32_MAX)
+                return 0;
+        port = handoff_port(p, c);
+        l = port > 0 ? handoff_listener(p, port) : NULL;
+        if (!l)
+                return 0;
+        /* the socket itself: TCP, of the family of the address, dual stack */
+        if (bypass_caller_fd(c, target, &orig) < 0 || !socket_int(orig, SOL_SOCKET, SO_TYPE, &type) ||
+            !socket_int(orig, SOL_SOCKET, SO_DOMAIN, &domain) || !socket_int(orig, SOL_SOCKET, SO_PROTOCOL, &protocol) ||
+            type != SOCK_STREAM || protocol != IPPROTO_TCP || domain != c->addr.ss_family ||
+            (domain == AF_INET6 && (!socket_int(orig, IPPROTO_IPV6, IPV6_V6ONLY, &v6only) || v6only)) ||
+            !handoff_host_address(&l->f, domain, &host, &host_len))
+                return 0;
+
+        r = host_socket(p, domain, SOCK_STREAM, &s);
+        if (r < 0) {
+                log_warning_errno(r, "Port %u/tcp: no socket on the host, forwarding instead: %m", port);
+                return 0;
+        }
+        bypass_copy_socket_options(orig, s);
+        (void) setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+
+        /* the host port passes from our listener to the container's socket */
+        was_forwarding = l->fd >= 0;
+        l->fd = safe_close(l->fd);
+        if (bind(s, (struct sockaddr *) &host, host_len) < 0) {
+                r = -errno;
+                handoff_restore(p, l);
+                /* taken by the container's earlier socket: its own error */
+                return was_forwarding ? 0 : r;
+        }
+        r = bypass_call_replace(notify_fd, c, target, s);
+        if (r < 0) {
+                /* the caller is gone */
+                s = safe_close(s);
+                handoff_restore(p, l);
+                return 1;
+        }
+        handoff_set_dst(l, &host, host_len);
+        handoff_reverse_listen(p, l, c);
+        log_info("Port %u/tcp: the container listens on host port %u itself (no forwarding hop).", port, l->f.host_port);
+        return 1;
+}
+
+static void handoff_event(Portfwd *p, Notifier *n, uint32_t events) {
+        BypassCall c;
+        int r;
+
+        if (!(events & EPOLLIN)) {
+                /* every process of the filter is gone */
+                notifier_free(p, n);
+                return;
+        }
+        r = bypass_call_recv(n->fd, &c);
+        if (r < 0) {
+                if (r != -ENOENT)
+                        log_debug_errno(r, "Reading a trapped call failed: %m");
+                return;
+        }
+        r = c.nr == SYS_bind ? handoff_bind(p, n->fd, &c) : 0;
+        if (r == 0)
+                (void) bypass_call_continue(n->fd, &c);
+        else if (r < 0)
+                (void) bypass_call_fail(n->fd, &c, r);
+}
+
 /* --- the loop ----------------------------------------------------------- */
 
 int portfwd_run(Portfwd *p, int signal_fd) {
@@ -761,6 +1068,11 @@ int portfwd_run(Portfwd *p, int signal_fd) {
                 return r;
         for (size_t i = 0; i < p->n_listeners; i++) {
                 r = watch_fixed(p, p->listeners[i]->fd, &p->listeners[i]->tag);
+                if (r < 0)
+                        return r;
+        }
+        if (p->seccomp_fd >= 0) {
+                r = watch_fixed(p, p->seccomp_fd, &p->seccomp_tag);
                 if (r < 0)
                         return r;
         }
@@ -787,7 +1099,16 @@ int portfwd_run(Portfwd *p, int signal_fd) {
                                 break;
                         }
                         case TAG_TCP_LISTENER:
-                                tcp_accept(p, (Listener *) t);
+                                tcp_accept(p, (Listener *) t, false);
+                                break;
+                        case TAG_REVERSE_LISTENER:
+                                tcp_accept(p, (Listener *) ((char *) t - offsetof(Listener, reverse_tag)), true);
+                                break;
+                        case TAG_SECCOMP_LISTENER:
+                                notifier_add(p);
+                                break;
+                        case TAG_NOTIFY:
+                                handoff_event(p, (Notifier *) t, events[i].events);
                                 break;
                         case TAG_UDP_LISTENER:
                                 udp_from_client(p, (Listener *) t);
@@ -817,8 +1138,17 @@ void portfwd_free(Portfwd *p) {
         conns_reap(p);
         while (p->sessions)
                 session_free(p, p->sessions);
+        while (p->notifiers) {
+                Notifier *n = p->notifiers;
+                p->notifiers = n->next;
+                safe_close(n->fd);
+                free(n);
+        }
+        safe_close(p->seccomp_fd);
+        hostsock_free(p->hostsock);
         for (size_t i = 0; i < p->n_listeners; i++) {
                 safe_close(p->listeners[i]->fd);
+                safe_close(p->listeners[i]->reverse_fd);
                 free(p->listeners[i]);
         }
         free(p->listeners);

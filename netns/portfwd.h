@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hostsock.h"
 #include "portspec.h"
 
 /* The published-port forwarder that roost-portfwd runs, one per container.
@@ -58,6 +59,12 @@ int portfwd_preserve_source_setup(void);
 void portfwd_preserve_source_teardown(void);
 /* Turns source preservation on or off for new connections. */
 void portfwd_set_preserve_source(Portfwd *p, bool on);
+
+/* Hands published TCP ports over to the container (see portfwd.c): trapped
+ * bind() calls arrive through notification fds that the runtime brings to
+ * the listening UNIX socket seccomp_fd; h makes the host sockets. Takes
+ * both. */
+void portfwd_enable_handoff(Portfwd *p, HostSock *h, int seccomp_fd);
 
 /* Forwards until a signal arrives on signal_fd (returns 0). */
 int portfwd_run(Portfwd *p, int signal_fd);

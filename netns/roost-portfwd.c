@@ -10,14 +10,17 @@
 #include <sys/resource.h>
 
 #include "helper.h"
+#include "hostsock.h"
 #include "log.h"
 #include "ns-util.h"
 #include "portfwd.h"
 #include "portspec.h"
 #include "ready.h"
+#include "seccomp-notify.h"
 
 static pid_t arg_holder;
 static const char *arg_netns;
+static const char *arg_seccomp_listener;
 static PortfwdOptions arg_options = { .preserve_source = true };
 static bool arg_have_container_ip;
 static int arg_ready_fd = -1;
@@ -35,11 +38,15 @@ static void help(void) {
                "                           preservation; default: the container IP's .1)\n"
                "  --no-preserve-source     connect from the container's own address\n"
                "  --udp-timeout SEC        end idle UDP sessions after SEC seconds (default 60)\n"
+               "  --seccomp-listener PATH  listen there for the runtime's seccomp notification fds\n"
+               "                           (OCI linux.seccomp.listenerPath; the container's bind()\n"
+               "                           is trapped) and hand published TCP ports over to the\n"
+               "                           container's own listening sockets\n"
                "  --ready-fd FD            write PORT/READY/ERROR lines there, not on stdout\n");
 }
 
 static int parse_args(int argc, char **argv) {
-        enum { ARG_IP = 0x100, ARG_GATEWAY, ARG_NOPRESERVE, ARG_UDP, ARG_READY };
+        enum { ARG_IP = 0x100, ARG_GATEWAY, ARG_NOPRESERVE, ARG_UDP, ARG_READY, ARG_SECCOMP };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "holder", required_argument, NULL, 'H' },
@@ -49,6 +56,7 @@ static int parse_args(int argc, char **argv) {
                 { "no-preserve-source", no_argument, NULL, ARG_NOPRESERVE },
                 { "udp-timeout", required_argument, NULL, ARG_UDP },
                 { "ready-fd", required_argument, NULL, ARG_READY },
+                { "seccomp-listener", required_argument, NULL, ARG_SECCOMP },
                 {}
         };
         bool have_gateway = false;
@@ -84,6 +92,9 @@ static int parse_args(int argc, char **argv) {
                         if (arg_options.udp_idle_sec == 0)
                                 return log_error_errno(EINVAL, "--udp-timeout %s: not a positive number of seconds.", optarg);
                         break;
+                case ARG_SECCOMP:
+                        arg_seccomp_listener = optarg;
+                        break;
                 case ARG_READY:
                         if (helper_parse_fd(optarg, &arg_ready_fd) < 0)
                                 return log_error_errno(EBADF, "--ready-fd %s: not an open file descriptor.", optarg);
@@ -117,7 +128,8 @@ static void raise_fd_limit(void) {
 }
 
 static int run(void) {
-        _cleanup_close_ int sfd = -EBADF, nsfd = -EBADF;
+        _cleanup_close_ int sfd = -EBADF, nsfd = -EBADF, seccomp_fd = -EBADF;
+        HostSock *hostsock = NULL;
         _cleanup_free_ char *error = NULL;
         const PortForward *bound;
         Portfwd *p = NULL;
@@ -139,6 +151,13 @@ static int run(void) {
                 portfwd_free(p);
                 return log_error_errno(r, "%s", error ?: "Binding the host ports failed.");
         }
+        if (arg_seccomp_listener) {
+                r = bypass_listener_bind(arg_seccomp_listener, &seccomp_fd);
+                if (r < 0) {
+                        portfwd_free(p);
+                        return log_error_errno(r, "Cannot listen on %s: %m", arg_seccomp_listener);
+                }
+        }
 
         /* 2. privilege over the container's netns, and the netns itself: from
          * here on every new socket is the container's. No way back to the
@@ -148,6 +167,15 @@ static int run(void) {
         if (r < 0) {
                 portfwd_free(p);
                 return log_error_errno(r, "Cannot join the namespaces of the holder (PID %d): %m", (int) arg_holder);
+        }
+        /* the thread that stays in the host netns, for the handoff's host sockets */
+        if (seccomp_fd >= 0) {
+                r = hostsock_start(&hostsock);
+                if (r < 0) {
+                        portfwd_free(p);
+                        return log_error_errno(r, "Cannot start the host socket thread: %m");
+                }
+                portfwd_enable_handoff(p, hostsock, TAKE_FD(seccomp_fd));
         }
         nsfd = open(arg_netns, O_RDONLY | O_CLOEXEC);
         if (nsfd < 0 || setns(nsfd, CLONE_NEWNET) < 0) {
@@ -177,6 +205,8 @@ static int run(void) {
         if (arg_options.preserve_source)
                 portfwd_preserve_source_teardown();
         portfwd_free(p);
+        if (arg_seccomp_listener)
+                (void) unlink(arg_seccomp_listener);
         return r < 0 ? log_error_errno(r, "Forwarding failed: %m") : 0;
 }
 

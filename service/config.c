@@ -44,6 +44,7 @@ static const ConfigKey config_keys[] = {
         { "Registry", "Timeout", CONFIG_UINT, "30", NULL, 1, 3600, offsetof(Config, registry_timeout) },
         { "ImageVerifiers", "Timeout", CONFIG_UINT, "10", NULL, 1, 600, offsetof(Config, verifier_timeout) },
         { "Network", "HostLoopback", CONFIG_BOOL, "no", NULL, 0, 0, offsetof(Config, host_loopback) },
+        { "Network", "Bypass", CONFIG_BOOL, "yes", NULL, 0, 0, offsetof(Config, bypass) },
         { "Log", "Level", CONFIG_ENUM, "info", levels, 0, 0, offsetof(Config, log_level) },
 };
 

@@ -30,6 +30,7 @@ typedef struct Config {
         unsigned registry_timeout;  /* [Registry] Timeout= seconds, 1..3600 */
         unsigned verifier_timeout;  /* [ImageVerifiers] Timeout= seconds, 1..600 */
         bool host_loopback;         /* [Network] HostLoopback= */
+        bool bypass;                /* [Network] Bypass= (published TCP ports handed to the container) */
         char *log_level;            /* [Log] Level= debug|info|warning|error */
 
         RegistryConfig *registries; /* from [Registry HOST] sections */

@@ -783,6 +783,7 @@ static int prepare_bundle(Container *c, char **ret_error) {
         ctx.cgroups_path = cgroup;
         ctx.volume_paths = (char **) volume_paths->pdata;
         ctx.seccomp_json = seccomp;
+        ctx.bind_listener = container_net_bind_listener(c);
 
         r = oci_spec_build(o, img, &ctx, &json, ret_error);
         if (r < 0)

@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include "build-config.h"
@@ -902,6 +903,7 @@ static void container_net_free(ContainerNet *cn) {
                 return;
         sd_event_source_disable_unref(cn->portfwd_watch);
         g_free(cn->netns_path);
+        g_free(cn->bind_listener);
         g_strfreev(cn->interfaces);
         g_strfreev(cn->ports);
         g_free(cn);
@@ -1038,11 +1040,34 @@ static char **port_specs(Container *c, char *const *image_exposed) {
         return g_strv_builder_end(b);
 }
 
+/* Where roost-portfwd takes the runtime's seccomp notification fd, when the
+ * container's published TCP ports can be handed over to it: [Network]
+ * Bypass=yes, roost's own seccomp profile (a profile of the user's, or
+ * none, decides for itself), a TCP port to publish. NULL otherwise. */
+static char *bind_listener_path(Container *c, char **specs) {
+        const ContainerOptions *o = c->options;
+        g_autofree char *dir = g_build_filename(c->daemon->runtime_dir, ROOST_BYPASS_DIR, NULL);
+        char *path;
+        bool tcp = false;
+
+        for (char **s = specs; *s; s++)
+                tcp = tcp || !g_str_has_suffix(*s, "/udp");
+        if (!c->daemon->config->bypass || o->privileged || o->seccomp_profile || !tcp)
+                return NULL;
+        path = g_strdup_printf("%s/%s", dir, c->id);
+        if (strlen(path) >= sizeof(((struct sockaddr_un *) NULL)->sun_path) || g_mkdir_with_parents(dir, 0700) < 0) {
+                log_warning("Container %s: no handoff of published ports (%s unusable), forwarding them.", c->name, path);
+                g_free(path);
+                return NULL;
+        }
+        return path;
+}
+
 static int portfwd_start(Container *c, Endpoint *first, char **specs, char **ret_error) {
         Daemon *d = c->daemon;
         ContainerNet *cn = c->net;
         g_autofree char *exe = helper_path("roost-portfwd"), *holder = g_strdup_printf("%d", (int) d->holder->pid);
-        g_autofree char *lines = NULL, *err = NULL;
+        g_autofree char *lines = NULL, *err = NULL, *listener = NULL;
         g_autoptr(GPtrArray) argv = g_ptr_array_new();
         g_autoptr(GStrvBuilder) bound = g_strv_builder_new();
         char ip[IPAM_ADDRESS_MAX], gw[IPAM_ADDRESS_MAX];
@@ -1058,6 +1083,11 @@ static int portfwd_start(Container *c, Endpoint *first, char **specs, char **ret
         g_ptr_array_add(argv, (char *) fmt_addr(first->address, ip));
         g_ptr_array_add(argv, (char *) "--gateway");
         g_ptr_array_add(argv, (char *) fmt_addr(first->net->gateway, gw));
+        listener = bind_listener_path(c, specs);
+        if (listener) {
+                g_ptr_array_add(argv, (char *) "--seccomp-listener");
+                g_ptr_array_add(argv, listener);
+        }
         g_ptr_array_add(argv, (char *) "--");
         for (char **s = specs; *s; s++)
                 g_ptr_array_add(argv, *s);
@@ -1076,6 +1106,7 @@ static int portfwd_start(Container *c, Endpoint *first, char **specs, char **ret
                         g_strv_builder_add(bound, l + 5);
         }
         cn->ports = g_strv_builder_end(bound);
+        cn->bind_listener = g_steal_pointer(&listener);
         cn->portfwd_pid = pid;
         (void) proc_starttime(pid, &cn->portfwd_starttime);
         r = portfwd_watch(c, true);
@@ -1176,6 +1207,10 @@ pid_t container_net_portfwd_pid(Container *c) {
         return c->net ? c->net->portfwd_pid : 0;
 }
 
+const char *container_net_bind_listener(Container *c) {
+        return c->net ? c->net->bind_listener : NULL;
+}
+
 void container_net_stop(Container *c) {
         Daemon *d = c->daemon;
         ContainerNet *cn = c->net;
@@ -1185,6 +1220,8 @@ void container_net_stop(Container *c) {
         if (!cn)
                 return;
         portfwd_stop(cn);
+        if (cn->bind_listener)
+                (void) unlink(cn->bind_listener); /* roost-portfwd's, if it could not */
         if (d->holder && holder_alive(d->holder)) {
                 NetnsWork w = { .runtime_dir = d->runtime_dir, .id = c->id };
                 if (nsexec_run(d, NET_NS_FLAGS, netns_destroy_fn, &w, NSEXEC_TIMEOUT_MS, &err) < 0)

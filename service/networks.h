@@ -68,6 +68,7 @@ typedef struct ContainerNet {
         char **ports;           /* bound forwards (portspec_format) */
         pid_t portfwd_pid;
         unsigned long long portfwd_starttime;
+        char *bind_listener;    /* roost-portfwd's seccomp listener (the handoff of published ports), or NULL */
         bool portfwd_is_child;
         sd_event_source *portfwd_watch;
 } ContainerNet;
@@ -89,6 +90,8 @@ int container_net_start(Container *c, char *const *image_exposed, const char *et
                         char **ret_netns_path, char **ret_etc_dir, char **ret_error);
 /* The PID of the port forwarder, for the container's scope; 0 if none. */
 pid_t container_net_portfwd_pid(Container *c);
+/* roost-portfwd's seccomp listener for the spec (linux.seccomp.listenerPath), or NULL. */
+const char *container_net_bind_listener(Container *c);
 /* The container stopped: forwarder, namespace and veths go; the other
  * containers' /etc/hosts lose it. Its leases stay until rm. */
 void container_net_stop(Container *c);

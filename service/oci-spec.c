@@ -260,7 +260,7 @@ static int add_seccomp(JsonBuilder *b, const ContainerOptions *o, const SpecCont
                 json_builder_add_value(b, json_node_copy(root));
                 return 0;
         }
-        seccomp_profile_build(b, caps);
+        seccomp_profile_build(b, caps, ctx->bind_listener);
         return 0;
 }
 

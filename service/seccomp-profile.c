@@ -105,11 +105,11 @@ static bool has_cap(char *const *caps, const char *cap) {
         return false;
 }
 
-static void add_names(JsonBuilder *b, const char *const *names, size_t n) {
+static void add_names(JsonBuilder *b, const char *const *names, size_t n, const char *except) {
         json_builder_set_member_name(b, "names");
         json_builder_begin_array(b);
         for (size_t i = 0; i < n && names[i]; i++)
-                if (known(names[i]))
+                if (known(names[i]) && !streq_ptr(names[i], except))
                         json_builder_add_string_value(b, names[i]);
         json_builder_end_array(b);
 }
@@ -129,22 +129,30 @@ static void add_arg(JsonBuilder *b, unsigned index, uint64_t value, uint64_t val
         json_builder_end_object(b);
 }
 
-static void rule_begin(JsonBuilder *b, const char *const *names, size_t n, const char *action) {
+static void rule_begin_except(JsonBuilder *b, const char *const *names, size_t n, const char *except, const char *action) {
         json_builder_begin_object(b);
-        add_names(b, names, n);
+        add_names(b, names, n, except);
         json_builder_set_member_name(b, "action");
         json_builder_add_string_value(b, action);
+}
+
+static void rule_begin(JsonBuilder *b, const char *const *names, size_t n, const char *action) {
+        rule_begin_except(b, names, n, NULL, action);
 }
 
 size_t seccomp_profile_allowed_count(void) {
         return ELEMENTSOF(allowed);
 }
 
-void seccomp_profile_build(JsonBuilder *b, char *const *caps) {
+void seccomp_profile_build(JsonBuilder *b, char *const *caps, const char *bind_listener) {
         bool sys_admin = has_cap(caps, "CAP_SYS_ADMIN");
 
         json_builder_set_member_name(b, "seccomp");
         json_builder_begin_object(b);
+        if (bind_listener) {
+                json_builder_set_member_name(b, "listenerPath");
+                json_builder_add_string_value(b, bind_listener);
+        }
         json_builder_set_member_name(b, "defaultAction");
         json_builder_add_string_value(b, "SCMP_ACT_ERRNO");
         json_builder_set_member_name(b, "defaultErrnoRet");
@@ -164,8 +172,12 @@ void seccomp_profile_build(JsonBuilder *b, char *const *caps) {
         json_builder_set_member_name(b, "syscalls");
         json_builder_begin_array(b);
 
-        rule_begin(b, allowed, ELEMENTSOF(allowed), "SCMP_ACT_ALLOW");
+        rule_begin_except(b, allowed, ELEMENTSOF(allowed), bind_listener ? "bind" : NULL, "SCMP_ACT_ALLOW");
         json_builder_end_object(b);
+        if (bind_listener) {
+                rule_begin(b, (const char *const[]) { "bind" }, 1, "SCMP_ACT_NOTIFY");
+                json_builder_end_object(b);
+        }
 
         /* socket(): anything but AF_VSOCK */
         rule_begin(b, (const char *const[]) { "socket" }, 1, "SCMP_ACT_ALLOW");

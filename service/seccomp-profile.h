@@ -9,8 +9,11 @@
  * with arguments that are safe, or only when the container holds the
  * capability that makes them safe. caps: the container's capability names
  * ("CAP_SYS_ADMIN", ...), NULL-terminated. Adds the "seccomp" member to the
- * OCI "linux" object being built. */
-void seccomp_profile_build(JsonBuilder *b, char *const *caps);
+ * OCI "linux" object being built. With bind_listener, bind() is not allowed
+ * but trapped (SCMP_ACT_NOTIFY), and the runtime brings the notification fd
+ * to that UNIX socket (listenerPath): roost-portfwd's handoff of published
+ * ports. */
+void seccomp_profile_build(JsonBuilder *b, char *const *caps, const char *bind_listener);
 
 /* Number of syscall names of the unconditional allow list (for tests). */
 size_t seccomp_profile_allowed_count(void);
