@@ -633,7 +633,7 @@ teardown() {
         printf 'subjectAltName=IP:127.0.0.1\n' >"$t/ext"
         openssl x509 -req -in "$t/srv.csr" -CA "$t/ca.crt" -CAkey "$t/ca.key" -CAcreateserial -days 2 \
                 -extfile "$t/ext" -out "$t/srv.crt" 2>/dev/null
-        port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+        port=$(free_port)
         printf '%s\n' "version: 0.1" "log:" "  level: error" "storage:" "  filesystem:" "    rootdirectory: $t/data" \
                 "http:" "  addr: 127.0.0.1:$port" "  secret: roost-test-tls" "  tls:" "    certificate: $t/srv.crt" \
                 "    key: $t/srv.key" >"$t/config.yml"

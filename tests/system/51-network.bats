@@ -28,10 +28,6 @@ teardown() {
         roost network prune -f >/dev/null 2>&1 || true
 }
 
-free_port() {
-        python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # GET PATH from ADDR:PORT with busybox nc inside a container (the whole
 # response, headers too)
 http_get_cmd() {

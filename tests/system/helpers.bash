@@ -67,6 +67,11 @@ container_mounts() {
         nsenter -t "$h" -U -m --preserve-credentials cat /proc/self/mountinfo | grep -c " $XDG_RUNTIME_DIR/roost/containers/" || true
 }
 
+# A TCP port of 127.0.0.1 free right now.
+free_port() {
+        python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # Waits (up to $2 seconds, default 10) until "$1" succeeds.
 wait_for() {
         local i

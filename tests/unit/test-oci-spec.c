@@ -124,6 +124,44 @@ static void test_default_seccomp(void) {
         image_config_clear(&img);
 }
 
+/* With a bind listener, bind() alone is trapped and the listener named. */
+static void test_seccomp_bind_listener(void) {
+        ImageConfig img = { .cmd = g_strsplit("sh", " ", -1) };
+        g_autoptr(ContainerOptions) o = opts("{'Image': <'i'>}");
+        SpecContext ctx = { .id = "abc", .rootfs = "/r", .hostname = "abc", .bind_listener = "/run/user/1/roost/bypass/abc" };
+        g_autoptr(JsonParser) p = NULL;
+        JsonObject *root = build(o, &img, &ctx, &p);
+        JsonObject *sec = json_object_get_object_member(json_object_get_object_member(root, "linux"), "seccomp");
+        JsonArray *rules = json_object_get_array_member(sec, "syscalls");
+        unsigned notify = 0, bind_allowed = 0;
+
+        g_assert_cmpstr(json_object_get_string_member(sec, "listenerPath"), ==, ctx.bind_listener);
+        for (guint i = 0; i < json_array_get_length(rules); i++) {
+                JsonObject *r = json_array_get_object_element(rules, i);
+                JsonArray *names = json_object_get_array_member(r, "names");
+                bool has_bind = false;
+                for (guint k = 0; k < json_array_get_length(names); k++)
+                        has_bind = has_bind || g_str_equal(json_array_get_string_element(names, k), "bind");
+                if (g_str_equal(json_object_get_string_member(r, "action"), "SCMP_ACT_NOTIFY")) {
+                        g_assert_cmpuint(json_array_get_length(names), ==, 1);
+                        g_assert_true(has_bind);
+                        notify++;
+                } else if (has_bind)
+                        bind_allowed++;
+        }
+        g_assert_cmpuint(notify, ==, 1);
+        g_assert_cmpuint(bind_allowed, ==, 0);
+
+        /* a profile of the user's is taken as it is */
+        g_autoptr(ContainerOptions) o2 = opts("{'Image': <'i'>, 'SecurityOpt': <['seccomp={\"defaultAction\": \"SCMP_ACT_ALLOW\"}']>}");
+        ctx.seccomp_json = "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}";
+        g_autoptr(JsonParser) p2 = NULL;
+        root = build(o2, &img, &ctx, &p2);
+        sec = json_object_get_object_member(json_object_get_object_member(root, "linux"), "seccomp");
+        g_assert_false(json_object_has_member(sec, "listenerPath"));
+        image_config_clear(&img);
+}
+
 static void test_privileged_and_init(void) {
         ImageConfig img = { .cmd = g_strsplit("/sbin/init", " ", -1) };
         g_autoptr(ContainerOptions) o = opts("{'Image': <'i'>, 'Privileged': <true>, 'Systemd': <'true'>}");
@@ -166,6 +204,7 @@ int main(int argc, char *argv[]) {
         g_test_add_func("/oci-spec/args", test_args);
         g_test_add_func("/oci-spec/spec", test_spec);
         g_test_add_func("/oci-spec/default-seccomp", test_default_seccomp);
+        g_test_add_func("/oci-spec/seccomp-bind-listener", test_seccomp_bind_listener);
         g_test_add_func("/oci-spec/privileged-and-init", test_privileged_and_init);
         g_test_add_func("/oci-spec/no-command", test_no_command);
         return g_test_run();
