@@ -45,7 +45,7 @@ int bypass_listener_bind(const char *path, int *ret_fd) {
         if (fd < 0)
                 return -errno;
         (void) unlink(path);
-        old = umask(0077);
+        old = umask(0177);
         if (bind(fd, (struct sockaddr *) &sa, sizeof sa) < 0)
                 r = -errno;
         umask(old);
