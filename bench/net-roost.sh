@@ -7,6 +7,9 @@
 #
 #   published port, host -> container (iperf3 -c 127.0.0.1 -p PORT):
 #       roost run -p                 vs podman run -p (rootlessport)
+#       (handed over to the container's iperf3: [Network] Bypass=yes, the
+#       default; and forwarded by roost-portfwd, as with a seccomp profile
+#       of the user's: --security-opt seccomp=unconfined)
 #   container -> host loopback (iperf3 -c GATEWAY in the container):
 #       roost with [Network] HostLoopback=yes
 #                                    vs podman --network slirp4netns:allow_host_loopback=true
@@ -31,7 +34,7 @@ PODMAN_IMAGE=localhost/roost-bench-net:latest
 PODMAN_ARGS=${PODMAN_ARGS:-}
 REG=${ROOST_TEST_REGISTRY:-127.0.0.1:$(cat /run/roost-test/registry.port)}
 DROPIN=${XDG_CONFIG_HOME:-$HOME/.config}/roost/roost.conf.d/zz-bench-net.conf
-P_ROOST=15211 P_PODMAN=15212 P_HOST=15213
+P_ROOST=15211 P_PODMAN=15212 P_HOST=15213 P_FWD=15214
 for c in iperf3 jq skopeo podman hyperfine roost; do
         command -v "$c" >/dev/null || { echo "net-roost.sh: $c is missing" >&2; exit 1; }
 done
@@ -41,7 +44,7 @@ PIDS=()
 PODMAN_CTRS=()
 cleanup() {
         local p c
-        roost rm -f bench-srv >/dev/null 2>&1 || true
+        roost rm -f bench-srv bench-fwd >/dev/null 2>&1 || true
         for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
         for c in "${PODMAN_CTRS[@]}"; do podman rm -f "$c" >/dev/null 2>&1 || true; done
         rm -f "$DROPIN"
@@ -65,23 +68,27 @@ podman image exists "$PODMAN_IMAGE" 2>/dev/null ||
         skopeo copy -q "oci:$OCI_LAYOUT:net:latest" "containers-storage:$PODMAN_IMAGE"
 
 roost run -d --name bench-srv -p "$P_ROOST:5201" "$IMAGE" iperf3 -s -p 5201 >/dev/null
+roost run -d --name bench-fwd --security-opt seccomp=unconfined -p "$P_FWD:5201" "$IMAGE" iperf3 -s -p 5201 >/dev/null
 # shellcheck disable=SC2086
 PODMAN_SRV=$(podman run -d $PODMAN_ARGS -p "$P_PODMAN:5201" "$PODMAN_IMAGE" iperf3 -s -p 5201 2>/dev/null)
 PODMAN_CTRS+=("$PODMAN_SRV")
 iperf3 -s -p "$P_HOST" >/dev/null 2>&1 &
 PIDS+=($!)
 until_listening "$P_ROOST"
+until_listening "$P_FWD"
 until_listening "$P_PODMAN"
 until_listening "$P_HOST"
 GW=$(roost network inspect roost | jq -r '.[0].IPAM.Config[0].Gateway')
 
-: >"$T/lo"; : >"$T/pf-roost"; : >"$T/pf-podman"; : >"$T/c2h-roost"; : >"$T/c2h-podman"
+: >"$T/lo"; : >"$T/pf-roost"; : >"$T/pf-fwd"; : >"$T/pf-podman"; : >"$T/c2h-roost"; : >"$T/c2h-podman"
 for r in $(seq 1 "$ROUNDS"); do
         echo "== round $r/$ROUNDS"
         echo "   host loopback"
         iperf3 -c 127.0.0.1 -p "$P_HOST" -t "$SECS" -J | gbit >>"$T/lo"
         echo "   published port, roost run -p"
         iperf3 -c 127.0.0.1 -p "$P_ROOST" -t "$SECS" -J | gbit >>"$T/pf-roost"
+        echo "   published port, roost run -p, forwarded (seccomp=unconfined)"
+        iperf3 -c 127.0.0.1 -p "$P_FWD" -t "$SECS" -J | gbit >>"$T/pf-fwd"
         echo "   published port, podman run -p"
         iperf3 -c 127.0.0.1 -p "$P_PODMAN" -t "$SECS" -J | gbit >>"$T/pf-podman"
         echo "   container -> host loopback, roost (HostLoopback=yes)"
@@ -96,25 +103,32 @@ echo "== roost run --rm: default network and --network none"
 RUN_NET=$(hyperfine_median 30 roost run --rm busybox true)
 RUN_NONE=$(hyperfine_median 30 roost run --rm --network none busybox true)
 
-SRV_ID=$(roost inspect -f '{{.Id}}' bench-srv)
-PORTFWD_RSS=0
-for p in $(pgrep -u "$(id -u)" -f "roost-portfwd .*netns.d/$SRV_ID"); do PORTFWD_RSS=$(rss_kib "$p"); done
+portfwd_rss() {
+        local id p rss=0
+        id=$(roost inspect -f '{{.Id}}' "$1")
+        for p in $(pgrep -u "$(id -u)" -f "roost-portfwd .*netns.d/$id"); do rss=$(rss_kib "$p"); done
+        echo "$rss"
+}
+PORTFWD_RSS=$(portfwd_rss bench-srv)
+PORTFWD_FWD_RSS=$(portfwd_rss bench-fwd)
 SLIRP_RSS=0
 for p in $(pgrep -u "$(id -u)" -f 'roost-slirp .*--bridge roost0 '); do SLIRP_RSS=$(rss_kib "$p"); done
 ROOTLESSPORT_RSS=0
 for p in $(pgrep -u "$(id -u)" -f '^rootlessport'); do ROOTLESSPORT_RSS=$((ROOTLESSPORT_RSS + $(rss_kib "$p"))); done
 
 med() { median <"$1"; }
-LO=$(med "$T/lo"); PFR=$(med "$T/pf-roost"); PFP=$(med "$T/pf-podman")
+LO=$(med "$T/lo"); PFR=$(med "$T/pf-roost"); PFP=$(med "$T/pf-podman"); PFF=$(med "$T/pf-fwd")
 CHR=$(med "$T/c2h-roost"); CHP=$(med "$T/c2h-podman")
 
 echo
 echo "== results (medians of $ROUNDS runs of ${SECS} s; Gbit/s)"
 report "host loopback (iperf3 -c 127.0.0.1)" "$LO"
-report "published port: roost run -p" "$PFR"
+report "published port: roost run -p (handed over)" "$PFR"
+report "published port: roost run -p, forwarded" "$PFF"
 report "published port: podman run -p" "$PFP"
-report "  ratio roost / podman" "$(ratio "$PFR" "$PFP")"
+report "  ratio roost / podman (target >= 1.5)" "$(ratio "$PFR" "$PFP")"
 report "  ratio roost / host loopback" "$(ratio "$PFR" "$LO")"
+report "  ratio roost forwarded / podman" "$(ratio "$PFF" "$PFP")"
 report "container -> host loopback: roost" "$CHR"
 report "container -> host loopback: podman slirp4netns" "$CHP"
 report "  ratio roost / podman" "$(ratio "$CHR" "$CHP")"
@@ -125,12 +139,14 @@ report "roost run --rm --network none busybox true" "$RUN_NONE"
 report "  difference" "$(echo "scale=2; $RUN_NET - $RUN_NONE" | bc)"
 echo
 echo "== memory (RSS, KiB)"
-report "roost-portfwd of the server" "$PORTFWD_RSS"
+report "roost-portfwd of the handed-over server" "$PORTFWD_RSS"
+report "roost-portfwd of the forwarded server" "$PORTFWD_FWD_RSS"
 report "roost-slirp of the default network" "$SLIRP_RSS"
 report "rootlessport (parent + child)" "$ROOTLESSPORT_RSS"
 echo
 echo "all runs: loopback $(tr '\n' ' ' <"$T/lo")"
 echo "          roost -p $(tr '\n' ' ' <"$T/pf-roost")"
+echo "          roost -p forwarded $(tr '\n' ' ' <"$T/pf-fwd")"
 echo "          podman -p $(tr '\n' ' ' <"$T/pf-podman")"
 echo "          roost -> host $(tr '\n' ' ' <"$T/c2h-roost")"
 echo "          podman -> host $(tr '\n' ' ' <"$T/c2h-podman")"
