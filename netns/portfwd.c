@@ -131,6 +131,7 @@ struct Portfwd {
         Tag seccomp_tag;
         int seccomp_fd;
         Notifier *notifiers;
+        size_t n_adopted;
 };
 
 static uint64_t now_ms(void) {
@@ -324,7 +325,13 @@ int portfwd_bind(Portfwd *p, const PortForward *forwards, size_t n, char **ret_e
                         if (r != -EADDRINUSE)
                                 break;
                 }
-                if (r < 0)
+                if (r == -EADDRINUSE && p->o.adopt && f->proto == PORT_PROTO_TCP && f->host_port != 0 && last == f->host_port) {
+                        /* the container's own socket holds it (a handoff before our restart) */
+                        log_warning("Host port %u/tcp is in use, presumably handed over to the container: left alone.",
+                                    f->host_port);
+                        fd = -EBADF;
+                        p->n_adopted++;
+                } else if (r < 0)
                         return bind_error(r, f, f->host_port, ret_error);
 
                 li = calloc(1, sizeof *li);
@@ -337,7 +344,7 @@ int portfwd_bind(Portfwd *p, const PortForward *forwards, size_t n, char **ret_e
                 li->reverse_fd = -EBADF;
                 li->fd = fd;
                 li->f = *f;
-                r = bound_port(fd, &li->f.host_port);
+                r = fd >= 0 ? bound_port(fd, &li->f.host_port) : 0;
                 li->f.host_port_last = li->f.host_port;
                 p->listeners[p->n_listeners] = li;
                 p->bound[p->n_listeners] = li->f;
@@ -346,6 +353,10 @@ int portfwd_bind(Portfwd *p, const PortForward *forwards, size_t n, char **ret_e
                         return r;
         }
         return 0;
+}
+
+size_t portfwd_adopted(Portfwd *p) {
+        return p->n_adopted;
 }
 
 const PortForward *portfwd_bound(Portfwd *p, size_t *ret_n) {
@@ -1067,6 +1078,8 @@ int portfwd_run(Portfwd *p, int signal_fd) {
         if (r < 0)
                 return r;
         for (size_t i = 0; i < p->n_listeners; i++) {
+                if (p->listeners[i]->fd < 0)
+                        continue; /* adopted */
                 r = watch_fixed(p, p->listeners[i]->fd, &p->listeners[i]->tag);
                 if (r < 0)
                         return r;

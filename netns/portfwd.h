@@ -33,6 +33,9 @@ typedef struct PortfwdOptions {
         /* the container sees the client's address (portfwd_preserve_source()) */
         bool preserve_source;
         struct in_addr loopback_alias;  /* with preserve_source: what host-loopback clients appear as (the gateway) */
+        /* a restart for a running container: a TCP host port in use is taken
+         * to be handed over to it already (left alone), not an error */
+        bool adopt;
 } PortfwdOptions;
 
 int portfwd_new(const PortfwdOptions *o, Portfwd **ret);
@@ -47,6 +50,8 @@ void portfwd_free(Portfwd *p);
  * host (-EADDRNOTAVAIL). Listeners bound before the failure stay bound
  * (portfwd_free() closes them). */
 int portfwd_bind(Portfwd *p, const PortForward *forwards, size_t n, char **ret_error);
+/* With adopt: how many forwards were left to the container. */
+size_t portfwd_adopted(Portfwd *p);
 
 /* The forwards as bound (host ports filled in), in the order given. */
 const PortForward *portfwd_bound(Portfwd *p, size_t *ret_n);

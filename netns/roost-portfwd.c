@@ -38,6 +38,8 @@ static void help(void) {
                "                           preservation; default: the container IP's .1)\n"
                "  --no-preserve-source     connect from the container's own address\n"
                "  --udp-timeout SEC        end idle UDP sessions after SEC seconds (default 60)\n"
+               "  --adopt                  a restart for a running container: a TCP host port in\n"
+               "                           use is taken to be handed over to it, and left alone\n"
                "  --seccomp-listener PATH  listen there for the runtime's seccomp notification fds\n"
                "                           (OCI linux.seccomp.listenerPath; the container's bind()\n"
                "                           is trapped) and hand published TCP ports over to the\n"
@@ -46,7 +48,7 @@ static void help(void) {
 }
 
 static int parse_args(int argc, char **argv) {
-        enum { ARG_IP = 0x100, ARG_GATEWAY, ARG_NOPRESERVE, ARG_UDP, ARG_READY, ARG_SECCOMP };
+        enum { ARG_IP = 0x100, ARG_GATEWAY, ARG_NOPRESERVE, ARG_UDP, ARG_READY, ARG_SECCOMP, ARG_ADOPT };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "holder", required_argument, NULL, 'H' },
@@ -57,6 +59,7 @@ static int parse_args(int argc, char **argv) {
                 { "udp-timeout", required_argument, NULL, ARG_UDP },
                 { "ready-fd", required_argument, NULL, ARG_READY },
                 { "seccomp-listener", required_argument, NULL, ARG_SECCOMP },
+                { "adopt", no_argument, NULL, ARG_ADOPT },
                 {}
         };
         bool have_gateway = false;
@@ -91,6 +94,9 @@ static int parse_args(int argc, char **argv) {
                         arg_options.udp_idle_sec = (unsigned) atoi(optarg);
                         if (arg_options.udp_idle_sec == 0)
                                 return log_error_errno(EINVAL, "--udp-timeout %s: not a positive number of seconds.", optarg);
+                        break;
+                case ARG_ADOPT:
+                        arg_options.adopt = true;
                         break;
                 case ARG_SECCOMP:
                         arg_seccomp_listener = optarg;

@@ -38,6 +38,8 @@
  * SLIRP_RESTART_WINDOW_USEC (until the next container start) */
 #define SLIRP_RESTART_MAX 5
 #define SLIRP_RESTART_WINDOW_USEC (60 * G_USEC_PER_SEC)
+/* the same for a container's roost-portfwd */
+#define PORTFWD_RESTART_MAX 5
 
 /* --- helpers ------------------------------------------------------------------ */
 
@@ -921,8 +923,9 @@ static void net_state_save(Container *c) {
         g_ptr_array_add(enc, NULL);
         ifs = g_strjoinv(" ", (char **) enc->pdata);
         ports = cn->ports ? g_strjoinv(" ", cn->ports) : g_strdup("");
-        text = g_strdup_printf("netns=%s\ninterfaces=%s\nports=%s\nportfwd_pid=%d\nportfwd_starttime=%llu\n",
-                               strempty(cn->netns_path), ifs, ports, (int) cn->portfwd_pid, cn->portfwd_starttime);
+        text = g_strdup_printf("netns=%s\ninterfaces=%s\nports=%s\nportfwd_pid=%d\nportfwd_starttime=%llu\nbind_listener=%s\n",
+                               strempty(cn->netns_path), ifs, ports, (int) cn->portfwd_pid, cn->portfwd_starttime,
+                               strempty(cn->bind_listener));
         if (write_file_atomic_at(AT_FDCWD, path, text, strlen(text), 0600) < 0)
                 log_warning("Cannot write %s: after a restart roostd will not know container %s's ports.", path, c->name);
 }
@@ -952,6 +955,8 @@ static void interfaces_set(ContainerNet *cn, Network *n, const char *ifname) {
 
 /* --- published ports -------------------------------------------------------------- */
 
+static void portfwd_restart(Container *c);
+
 static int on_portfwd_exit(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         Container *c = userdata;
         ContainerNet *cn = c->net;
@@ -961,10 +966,10 @@ static int on_portfwd_exit(sd_event_source *s, int fd, uint32_t revents, void *u
         cn->portfwd_watch = sd_event_source_disable_unref(cn->portfwd_watch);
         if (cn->portfwd_is_child)
                 (void) waitpid(cn->portfwd_pid, NULL, WNOHANG);
-        log_warning("The port forwarder of container %s (PID %d) exited: its published ports are closed.", c->name,
-                    (int) cn->portfwd_pid);
+        log_warning("The port forwarder of container %s (PID %d) exited.", c->name, (int) cn->portfwd_pid);
         cn->portfwd_pid = 0;
         cn->portfwd_is_child = false;
+        portfwd_restart(c);
         net_state_save(c);
         return 0;
 }
@@ -1063,11 +1068,11 @@ static char *bind_listener_path(Container *c, char **specs) {
         return path;
 }
 
-static int portfwd_start(Container *c, Endpoint *first, char **specs, char **ret_error) {
+static int portfwd_start(Container *c, Endpoint *first, char **specs, char *listener, bool adopt, char **ret_error) {
         Daemon *d = c->daemon;
         ContainerNet *cn = c->net;
         g_autofree char *exe = helper_path("roost-portfwd"), *holder = g_strdup_printf("%d", (int) d->holder->pid);
-        g_autofree char *lines = NULL, *err = NULL, *listener = NULL;
+        g_autofree char *lines = NULL, *err = NULL;
         g_autoptr(GPtrArray) argv = g_ptr_array_new();
         g_autoptr(GStrvBuilder) bound = g_strv_builder_new();
         char ip[IPAM_ADDRESS_MAX], gw[IPAM_ADDRESS_MAX];
@@ -1083,11 +1088,12 @@ static int portfwd_start(Container *c, Endpoint *first, char **specs, char **ret
         g_ptr_array_add(argv, (char *) fmt_addr(first->address, ip));
         g_ptr_array_add(argv, (char *) "--gateway");
         g_ptr_array_add(argv, (char *) fmt_addr(first->net->gateway, gw));
-        listener = bind_listener_path(c, specs);
         if (listener) {
                 g_ptr_array_add(argv, (char *) "--seccomp-listener");
                 g_ptr_array_add(argv, listener);
         }
+        if (adopt)
+                g_ptr_array_add(argv, (char *) "--adopt");
         g_ptr_array_add(argv, (char *) "--");
         for (char **s = specs; *s; s++)
                 g_ptr_array_add(argv, *s);
@@ -1105,14 +1111,56 @@ static int portfwd_start(Container *c, Endpoint *first, char **specs, char **ret
                 if (startswith(l, "PORT "))
                         g_strv_builder_add(bound, l + 5);
         }
+        g_strfreev(cn->ports);
         cn->ports = g_strv_builder_end(bound);
-        cn->bind_listener = g_steal_pointer(&listener);
+        if (listener != cn->bind_listener) {
+                g_free(cn->bind_listener);
+                cn->bind_listener = g_strdup(listener);
+        }
         cn->portfwd_pid = pid;
         (void) proc_starttime(pid, &cn->portfwd_starttime);
         r = portfwd_watch(c, true);
         if (r < 0)
                 log_warning_errno(r, "Cannot watch the port forwarder of container %s: %m", c->name);
         return 0;
+}
+
+/* A forwarder that died under a running container comes back: its other
+ * ports open again, and the runtime finds a seccomp listener again (without
+ * one, exec into the container fails). Ports handed over to the container
+ * stay its own (--adopt). The container's processes that were trapped by
+ * the old one get ENOSYS from bind() from now on: their filter has lost its
+ * listener for good. */
+static void portfwd_restart(Container *c) {
+        ContainerNet *cn = c->net;
+        g_autoptr(GPtrArray) eps = NULL;
+        g_auto(GStrv) specs = NULL;
+        g_autofree char *err = NULL;
+        uint64_t now = now_usec();
+
+        if (!container_is_active(c) || !cn->ports || !cn->ports[0] || !c->daemon->holder)
+                return;
+        if (now - cn->portfwd_restarted_at > SLIRP_RESTART_WINDOW_USEC) {
+                cn->portfwd_restarted_at = now;
+                cn->portfwd_restarts = 0;
+        }
+        if (++cn->portfwd_restarts > PORTFWD_RESTART_MAX) {
+                log_error("The port forwarder of container %s keeps exiting: its published ports stay closed.", c->name);
+                return;
+        }
+        eps = endpoints_query(c->daemon, c->id, NULL);
+        if (eps->len == 0)
+                return;
+        specs = g_strdupv(cn->ports);
+        if (portfwd_start(c, eps->pdata[0], specs, cn->bind_listener, true, &err) < 0) {
+                log_warning("Container %s: %s", c->name, err);
+                return;
+        }
+        g_autofree char *scope = g_strdup_printf(ROOST_SCOPE_PREFIX "%s.scope", c->id);
+        if (scope_attach(c->daemon, scope, cn->portfwd_pid) < 0)
+                log_debug("Container %s: its new port forwarder stays out of its scope.", c->name);
+        log_info("Container %s: port forwarder restarted (PID %d).", c->name, (int) cn->portfwd_pid);
+        net_state_save(c);
 }
 
 /* --- start, stop, adopt ------------------------------------------------------------ */
@@ -1186,7 +1234,8 @@ int container_net_start(Container *c, char *const *image_exposed, const char *et
                         r = -ENETUNREACH;
                         goto fail;
                 }
-                r = portfwd_start(c, eps->pdata[0], specs, ret_error);
+                g_autofree char *listener = bind_listener_path(c, specs);
+                r = portfwd_start(c, eps->pdata[0], specs, listener, false, ret_error);
                 if (r < 0)
                         goto fail;
         }
@@ -1238,7 +1287,7 @@ void container_net_stop(Container *c) {
 
 void container_net_adopt(Container *c) {
         g_autofree char *path = g_build_filename(c->run_dir, CONTAINER_NET_FILE, NULL);
-        g_autofree char *netns = NULL, *ifs = NULL, *ports = NULL, *pid_s = NULL, *st_s = NULL;
+        g_autofree char *netns = NULL, *ifs = NULL, *ports = NULL, *pid_s = NULL, *st_s = NULL, *listener = NULL;
         _cleanup_free_ char *text = NULL;
         unsigned long long st = 0;
         ContainerNet *cn;
@@ -1255,12 +1304,15 @@ void container_net_adopt(Container *c) {
         }
         if (kv_get(text, "ports", &ports) >= 0 && *ports)
                 cn->ports = g_strsplit(ports, " ", -1);
+        if (kv_get(text, "bind_listener", &listener) >= 0 && *listener)
+                cn->bind_listener = g_steal_pointer(&listener);
         if (kv_get(text, "portfwd_pid", &pid_s) >= 0 && kv_get(text, "portfwd_starttime", &st_s) >= 0) {
                 cn->portfwd_pid = atoi(pid_s);
                 cn->portfwd_starttime = g_ascii_strtoull(st_s, NULL, 10);
                 if (cn->portfwd_pid > 0 && (proc_starttime(cn->portfwd_pid, &st) < 0 || st != cn->portfwd_starttime)) {
-                        log_warning("The port forwarder of container %s is gone: its published ports are closed.", c->name);
+                        log_warning("The port forwarder of container %s is gone.", c->name);
                         cn->portfwd_pid = 0;
+                        portfwd_restart(c);
                 } else if (cn->portfwd_pid > 0 && portfwd_watch(c, false) < 0)
                         cn->portfwd_pid = 0;
         }

@@ -69,6 +69,8 @@ typedef struct ContainerNet {
         pid_t portfwd_pid;
         unsigned long long portfwd_starttime;
         char *bind_listener;    /* roost-portfwd's seccomp listener (the handoff of published ports), or NULL */
+        uint64_t portfwd_restarted_at;  /* start of the restart window */
+        unsigned portfwd_restarts;      /* restarts in it */
         bool portfwd_is_child;
         sd_event_source *portfwd_watch;
 } ContainerNet;

@@ -133,3 +133,30 @@ holder_of() {
         wait_for "curl -sf http://127.0.0.1:$port3/"
         [ "$(holder_of "$port3")" = roost-portfwd ]
 }
+
+@test "a killed roost-portfwd comes back: the handed-over port keeps answering, exec works, new servers are handed over" {
+        port=$(free_port)
+        port2=$(free_port)
+        roost run -d --name web -p "$port:80" -p "$port2:81" net httpd -f -p 80 -h /www
+        wait_for "curl -sf http://127.0.0.1:$port/"
+        id=$(roost inspect -f '{{.Id}}' web)
+        old=$(pgrep -u "$(id -u)" -f "roost-portfwd .*netns.d/$id")
+        [ -n "$old" ]
+        kill -KILL "$old"
+        wait_for "pgrep -u $(id -u) -f 'roost-portfwd .*netns.d/$id' | grep -vx $old"
+        # the container's own socket never depended on it
+        run curl -s "http://127.0.0.1:$port/"
+        assert_status 0
+        [ "$(holder_of "$port")" = httpd ]
+        # the runtime finds a listener again: exec works, and its server gets the port
+        run roost exec web true
+        assert_status 0
+        roost exec -d web httpd -f -p 81 -h /www
+        wait_for "curl -sf http://127.0.0.1:$port2/"
+        [ "$(holder_of "$port2")" = httpd ]
+        run roost run --rm net wget -q -O- "http://web:81/"
+        assert_status 0
+        # in the container's scope, not roostd's
+        new=$(pgrep -u "$(id -u)" -f "roost-portfwd .*netns.d/$id")
+        grep -q "roost-$id.scope" "/proc/$new/cgroup"
+}
