@@ -5,18 +5,15 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <time.h>
 
 #include "fileio.h"
-#include "hostsock.h"
 #include "log.h"
 #include "netlink.h"
 #include "netns-defs.h"
 #include "port-owner.h"
-#include "portfwd.h"
+#include "portfwd-internal.h"
 #include "route.h"
-#include "seccomp-notify.h"
 
 /* Each direction of a TCP connection moves through a pipe of this size:
  * large enough that one splice carries a good part of a 64 KiB segment
@@ -25,114 +22,15 @@
 #define PIPE_SIZE (256 * 1024)
 /* Work done for one fd per wake-up before others get their turn. */
 #define PUMP_ROUNDS 16
-#define ACCEPTS_PER_WAKEUP 64
 #define DATAGRAMS_PER_WAKEUP 64
 #define DATAGRAM_MAX 65536
 #define UDP_SESSIONS_MAX 4096
-#define UDP_BUCKETS 1024
 #define EPOLL_EVENTS 64
 
 /* The mark, routing table and rule priority of source preservation. "Ro". */
 #define PRESERVE_MARK 0x526f
 #define PRESERVE_TABLE 0x526f
 #define PRESERVE_PRIORITY 100
-
-typedef enum TagType {
-        TAG_SIGNAL,
-        TAG_TCP_LISTENER,
-        TAG_UDP_LISTENER,
-        TAG_CLIENT,     /* host side of a TCP connection */
-        TAG_SERVER,     /* container side */
-        TAG_UDP_SESSION,
-        TAG_REVERSE_LISTENER,   /* a handed-over port, in the container netns */
-        TAG_SECCOMP_LISTENER,   /* where the runtime brings notification fds */
-        TAG_NOTIFY,             /* one notification fd: the container's bind() calls */
-} TagType;
-
-typedef struct Tag {
-        TagType type;
-} Tag;
-
-typedef struct Listener {
-        Tag tag;
-        int fd;         /* on the host; -EBADF while the container holds the port itself */
-        PortForward f;
-        /* After a handoff: the container's own listening socket lives on the
-         * host (its bind() was given one there), so clients inside the
-         * container netns (other containers, the container itself) come in
-         * here, on the address the container asked for, and go to it. */
-        Tag reverse_tag;
-        int reverse_fd;
-        struct sockaddr_storage handoff_dst;   /* where the handed-over socket listens, for them */
-        socklen_t handoff_dst_len;
-} Listener;
-
-typedef struct Notifier Notifier;
-struct Notifier {
-        Tag tag;
-        int fd;
-        Notifier *next;
-};
-
-typedef struct Direction {
-        int pipe[2];
-        size_t capacity;        /* of the pipe, in bytes */
-        size_t pending;         /* bytes in the pipe */
-        /* the last splice into the pipe found no room although pending <
-         * capacity: every small segment takes a slot of its own. Reading
-         * waits until a splice out has freed some. */
-        bool full;
-        bool eof;               /* the source said EOF */
-        bool done;              /* EOF passed on (shutdown of the destination) */
-} Direction;
-
-typedef struct Conn Conn;
-struct Conn {
-        Tag client_tag, server_tag;
-        int client, server;
-        uint32_t client_events, server_events; /* registered with epoll (0: not registered) */
-        bool connecting;
-        bool dead;      /* closed; freed after the current batch of events */
-        Direction up;   /* client -> server */
-        Direction down; /* server -> client */
-        Conn *prev, *next;
-};
-
-typedef struct UdpSession UdpSession;
-struct UdpSession {
-        Tag tag;
-        int fd;
-        Listener *l;
-        struct sockaddr_storage client;
-        socklen_t client_len;
-        uint64_t last_ms;
-        UdpSession *bucket_next;
-        UdpSession *prev, *next;        /* all sessions, for the idle sweep */
-};
-
-struct Portfwd {
-        PortfwdOptions o;
-        int epoll_fd;
-        Tag signal_tag;
-        Listener **listeners;
-        PortForward *bound;
-        size_t n_listeners;
-        Conn *conns;
-        Conn *dead;     /* closed during this batch of events */
-        size_t n_conns;
-        UdpSession *buckets[UDP_BUCKETS];
-        UdpSession *sessions;
-        size_t n_sessions;
-        uint64_t last_sweep_ms;
-        uint8_t *datagram;
-        int spare_fd;   /* given up to accept-and-close when out of fds */
-        /* handoff of published TCP ports (portfwd_enable_handoff()) */
-        HostSock *hostsock;
-        Tag seccomp_tag;
-        int seccomp_fd;
-        Notifier *notifiers;
-        size_t n_adopted;
-};
 
 static uint64_t now_ms(void) {
         struct timespec ts;
@@ -188,7 +86,7 @@ static void format_host(const PortForward *f, uint16_t port, char *buf, size_t s
 
 /* A socket in the host netns: made here before the thread moves on, by the
  * thread that stayed behind afterwards. */
-static int host_socket(Portfwd *p, int family, int type, int *ret_fd) {
+int portfwd_host_socket(Portfwd *p, int family, int type, int *ret_fd) {
         int fd;
 
         if (p->hostsock)
@@ -201,7 +99,7 @@ static int host_socket(Portfwd *p, int family, int type, int *ret_fd) {
 }
 
 /* One socket bound to f's address and port; -errno. */
-static int bind_one(Portfwd *p, const PortForward *f, uint16_t port, int *ret_fd) {
+int portfwd_bind_one(Portfwd *p, const PortForward *f, uint16_t port, int *ret_fd) {
         _cleanup_close_ int fd = -EBADF;
         int type = f->proto == PORT_PROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
         struct sockaddr_storage ss = {};
@@ -221,7 +119,7 @@ static int bind_one(Portfwd *p, const PortForward *f, uint16_t port, int *ret_fd
                 sin6->sin6_port = htons(port);
                 len = sizeof *sin6;
         }
-        r = host_socket(p, ss.ss_family, type | SOCK_NONBLOCK, &fd);
+        r = portfwd_host_socket(p, ss.ss_family, type | SOCK_NONBLOCK, &fd);
         if (r == -EAFNOSUPPORT && f->family == AF_UNSPEC) {
                 /* no IPv6 on this host: every IPv4 address, then */
                 struct sockaddr_in *sin = (struct sockaddr_in *) &ss;
@@ -229,7 +127,7 @@ static int bind_one(Portfwd *p, const PortForward *f, uint16_t port, int *ret_fd
                 sin->sin_family = AF_INET;
                 sin->sin_port = htons(port);
                 len = sizeof *sin;
-                r = host_socket(p, AF_INET, type | SOCK_NONBLOCK, &fd);
+                r = portfwd_host_socket(p, AF_INET, type | SOCK_NONBLOCK, &fd);
         }
         if (r < 0)
                 return r;
@@ -321,7 +219,7 @@ int portfwd_bind(Portfwd *p, const PortForward *forwards, size_t n, char **ret_e
 
                 r = -EADDRINUSE;
                 for (unsigned port = f->host_port; port <= last; port++) {
-                        r = bind_one(p, f, (uint16_t) port, &fd);
+                        r = portfwd_bind_one(p, f, (uint16_t) port, &fd);
                         if (r != -EADDRINUSE)
                                 break;
                 }
@@ -423,7 +321,7 @@ static int watch(Portfwd *p, int fd, uint32_t *registered, uint32_t events, Tag 
         return 0;
 }
 
-static int watch_fixed(Portfwd *p, int fd, Tag *tag) {
+int portfwd_watch_fixed(Portfwd *p, int fd, Tag *tag) {
         struct epoll_event ev = { .events = EPOLLIN, .data.ptr = tag };
         return epoll_ctl(p->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
@@ -652,7 +550,7 @@ static void tcp_accept(Portfwd *p, Listener *l, bool reverse) {
                 p->n_conns++;
 
                 (void) setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-                r = reverse ? host_socket(p, dst.ss_family, SOCK_STREAM | SOCK_NONBLOCK, &c->server)
+                r = reverse ? portfwd_host_socket(p, dst.ss_family, SOCK_STREAM | SOCK_NONBLOCK, &c->server)
                             : server_socket(p, &ss, SOCK_STREAM, &c->server);
                 if (r >= 0)
                         r = make_pipe(&c->up);
@@ -756,7 +654,7 @@ static UdpSession *session_get(Portfwd *p, Listener *l, const struct sockaddr_st
         s->client_len = len;
         if (server_socket(p, NULL, SOCK_DGRAM, &s->fd) < 0 ||
             connect(s->fd, (struct sockaddr *) &dst, sizeof dst) < 0 ||
-            watch_fixed(p, s->fd, &s->tag) < 0) {
+            portfwd_watch_fixed(p, s->fd, &s->tag) < 0) {
                 safe_close(s->fd);
                 free(s);
                 return NULL;
@@ -812,259 +710,6 @@ static void udp_sweep(Portfwd *p) {
         }
 }
 
-/* --- handoff of published TCP ports --------------------------------------
- *
- * The container's seccomp filter traps bind(). When the container binds a
- * TCP port published here (on any address, or its own), it is given a
- * socket made in the host netns, bound to the host port, in place of its
- * own: host clients then connect straight to the container's process, with
- * no forwarding hop. Anything else runs as the container asked. */
-
-void portfwd_enable_handoff(Portfwd *p, HostSock *h, int seccomp_fd) {
-        p->hostsock = h;
-        p->seccomp_fd = seccomp_fd;
-}
-
-static void notifier_add(Portfwd *p) {
-        for (int i = 0; i < ACCEPTS_PER_WAKEUP; i++) {
-                Notifier *n;
-                int fd, r;
-
-                r = bypass_listener_take(p->seccomp_fd, &fd);
-                if (r == -EAGAIN)
-                        return;
-                if (r < 0) {
-                        log_warning_errno(r, "The runtime's connection brought no seccomp notification fd: %m");
-                        continue;
-                }
-                n = calloc(1, sizeof *n);
-                if (!n) {
-                        safe_close(fd);
-                        return;
-                }
-                n->tag.type = TAG_NOTIFY;
-                n->fd = fd;
-                if (watch_fixed(p, fd, &n->tag) < 0) {
-                        safe_close(fd);
-                        free(n);
-                        continue;
-                }
-                n->next = p->notifiers;
-                p->notifiers = n;
-        }
-}
-
-static void notifier_free(Portfwd *p, Notifier *n) {
-        for (Notifier **i = &p->notifiers; *i; i = &(*i)->next)
-                if (*i == n) {
-                        *i = n->next;
-                        break;
-                }
-        safe_close(n->fd);
-        free(n);
-}
-
-/* The port of a bind() to every address or the container's own; 0 for any
- * other (a loopback-only server is not published). */
-static uint16_t handoff_port(const Portfwd *p, const BypassCall *c) {
-        if (c->addr.ss_family == AF_INET && c->addr_len >= sizeof(struct sockaddr_in)) {
-                const struct sockaddr_in *sin = (const struct sockaddr_in *) &c->addr;
-                if (sin->sin_addr.s_addr == htonl(INADDR_ANY) || sin->sin_addr.s_addr == p->o.container_addr.s_addr)
-                        return ntohs(sin->sin_port);
-        } else if (c->addr.ss_family == AF_INET6 && c->addr_len >= sizeof(struct sockaddr_in6)) {
-                const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *) &c->addr;
-                const struct in6_addr *a = &sin6->sin6_addr;
-                if (IN6_IS_ADDR_UNSPECIFIED(a) ||
-                    (IN6_IS_ADDR_V4MAPPED(a) && memcmp(&a->s6_addr[12], &p->o.container_addr, 4) == 0))
-                        return ntohs(sin6->sin6_port);
-        }
-        return 0;
-}
-
-/* The one TCP forward to this container port (with two host ports for it,
- * only forwarding serves both). */
-static Listener *handoff_listener(Portfwd *p, uint16_t port) {
-        Listener *found = NULL;
-
-        for (size_t i = 0; i < p->n_listeners; i++) {
-                Listener *l = p->listeners[i];
-                if (l->f.proto != PORT_PROTO_TCP || l->f.container_port != port)
-                        continue;
-                if (found)
-                        return NULL;
-                found = l;
-        }
-        return found;
-}
-
-/* The forward's host address and port in the caller's family. */
-static bool handoff_host_address(const PortForward *f, int family, struct sockaddr_storage *ret, socklen_t *ret_len) {
-        memset(ret, 0, sizeof *ret);
-        if (family == AF_INET) {
-                struct sockaddr_in *sin = (struct sockaddr_in *) ret;
-                if (f->family == AF_INET6)
-                        return false;
-                sin->sin_family = AF_INET;
-                sin->sin_port = htons(f->host_port);
-                sin->sin_addr.s_addr = f->family == AF_INET ? f->host_addr.in.s_addr : htonl(INADDR_ANY);
-                *ret_len = sizeof *sin;
-                return true;
-        }
-        struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) ret;
-        sin6->sin6_family = AF_INET6;
-        sin6->sin6_port = htons(f->host_port);
-        if (f->family == AF_INET6)
-                sin6->sin6_addr = f->host_addr.in6;
-        else if (f->family == AF_INET) {
-                sin6->sin6_addr.s6_addr[10] = sin6->sin6_addr.s6_addr[11] = 0xff;
-                memcpy(&sin6->sin6_addr.s6_addr[12], &f->host_addr.in, 4);
-        }
-        *ret_len = sizeof *sin6;
-        return true;
-}
-
-/* Where clients in the container netns reach the handed-over socket: its
- * address, host loopback when it listens on every address. */
-static void handoff_set_dst(Listener *l, const struct sockaddr_storage *host, socklen_t len) {
-        struct sockaddr_in *v4 = (struct sockaddr_in *) &l->handoff_dst;
-        const struct in6_addr *a6 = &((const struct sockaddr_in6 *) host)->sin6_addr;
-        uint16_t port = htons(l->f.host_port);
-
-        if (host->ss_family == AF_INET6 && !IN6_IS_ADDR_UNSPECIFIED(a6) && !IN6_IS_ADDR_V4MAPPED(a6)) {
-                l->handoff_dst = *host;
-                l->handoff_dst_len = len;
-                return;
-        }
-        memset(&l->handoff_dst, 0, sizeof l->handoff_dst);
-        v4->sin_family = AF_INET;
-        v4->sin_port = port;
-        if (host->ss_family == AF_INET)
-                v4->sin_addr = ((const struct sockaddr_in *) host)->sin_addr;
-        else if (IN6_IS_ADDR_V4MAPPED(a6))
-                memcpy(&v4->sin_addr, &a6->s6_addr[12], 4);
-        if (v4->sin_addr.s_addr == htonl(INADDR_ANY))
-                v4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        l->handoff_dst_len = sizeof *v4;
-}
-
-/* Forwarding from the host again, after a handoff that did not happen. */
-static void handoff_restore(Portfwd *p, Listener *l) {
-        int fd, r;
-
-        if (l->fd >= 0)
-                return;
-        r = bind_one(p, &l->f, l->f.host_port, &fd);
-        if (r < 0) {
-                log_debug_errno(r, "Host port %u not forwarded again: %m", l->f.host_port);
-                return;
-        }
-        l->fd = fd;
-        if (watch_fixed(p, fd, &l->tag) < 0)
-                l->fd = safe_close(l->fd);
-}
-
-/* Clients in the container netns come in on the address the container
- * asked for. */
-static void handoff_reverse_listen(Portfwd *p, Listener *l, const BypassCall *c) {
-        _cleanup_close_ int fd = -EBADF;
-        int one = 1, zero = 0;
-
-        if (l->reverse_fd >= 0)
-                return;
-        fd = socket(c->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-            (c->addr.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) < 0) ||
-            bind(fd, (const struct sockaddr *) &c->addr, c->addr_len) < 0 || listen(fd, SOMAXCONN) < 0) {
-                log_warning_errno(errno, "Port %u/tcp: clients inside the container network cannot reach it: %m",
-                                  l->f.container_port);
-                return;
-        }
-        if (watch_fixed(p, fd, &l->reverse_tag) < 0)
-                return;
-        l->reverse_fd = TAKE_FD(fd);
-}
-
-static bool socket_int(int fd, int level, int name, int *ret) {
-        socklen_t len = sizeof *ret;
-        return getsockopt(fd, level, name, ret, &len) >= 0 && len == sizeof *ret;
-}
-
-/* 1: answered; 0: let the call run; -errno: fail it with that. */
-static int handoff_bind(Portfwd *p, int notify_fd, const BypassCall *c) {
-        _cleanup_close_ int orig = -EBADF, s = -EBADF;
-        struct sockaddr_storage host;
-        socklen_t host_len;
-        int target = (int) c->args[0], type, domain, protocol, v6only = 0, one = 1, r;
-        uint16_t port;
-        bool was_forwarding;
-        Listener *l;
-
-        if (c->args[0] > INT32_MAX)
-                return 0;
-        port = handoff_port(p, c);
-        l = port > 0 ? handoff_listener(p, port) : NULL;
-        if (!l)
-                return 0;
-        /* the socket itself: TCP, of the family of the address, dual stack */
-        if (bypass_caller_fd(c, target, &orig) < 0 || !socket_int(orig, SOL_SOCKET, SO_TYPE, &type) ||
-            !socket_int(orig, SOL_SOCKET, SO_DOMAIN, &domain) || !socket_int(orig, SOL_SOCKET, SO_PROTOCOL, &protocol) ||
-            type != SOCK_STREAM || protocol != IPPROTO_TCP || domain != c->addr.ss_family ||
-            (domain == AF_INET6 && (!socket_int(orig, IPPROTO_IPV6, IPV6_V6ONLY, &v6only) || v6only)) ||
-            !handoff_host_address(&l->f, domain, &host, &host_len))
-                return 0;
-
-        r = host_socket(p, domain, SOCK_STREAM, &s);
-        if (r < 0) {
-                log_warning_errno(r, "Port %u/tcp: no socket on the host, forwarding instead: %m", port);
-                return 0;
-        }
-        bypass_copy_socket_options(orig, s);
-        (void) setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-
-        /* the host port passes from our listener to the container's socket */
-        was_forwarding = l->fd >= 0;
-        l->fd = safe_close(l->fd);
-        if (bind(s, (struct sockaddr *) &host, host_len) < 0) {
-                r = -errno;
-                handoff_restore(p, l);
-                /* taken by the container's earlier socket: its own error */
-                return was_forwarding ? 0 : r;
-        }
-        r = bypass_call_replace(notify_fd, c, target, s);
-        if (r < 0) {
-                /* the caller is gone */
-                s = safe_close(s);
-                handoff_restore(p, l);
-                return 1;
-        }
-        handoff_set_dst(l, &host, host_len);
-        handoff_reverse_listen(p, l, c);
-        log_info("Port %u/tcp: the container listens on host port %u itself (no forwarding hop).", port, l->f.host_port);
-        return 1;
-}
-
-static void handoff_event(Portfwd *p, Notifier *n, uint32_t events) {
-        BypassCall c;
-        int r;
-
-        if (!(events & EPOLLIN)) {
-                /* every process of the filter is gone */
-                notifier_free(p, n);
-                return;
-        }
-        r = bypass_call_recv(n->fd, &c);
-        if (r < 0) {
-                if (r != -ENOENT)
-                        log_debug_errno(r, "Reading a trapped call failed: %m");
-                return;
-        }
-        r = c.nr == SYS_bind ? handoff_bind(p, n->fd, &c) : 0;
-        if (r == 0)
-                (void) bypass_call_continue(n->fd, &c);
-        else if (r < 0)
-                (void) bypass_call_fail(n->fd, &c, r);
-}
-
 /* --- the loop ----------------------------------------------------------- */
 
 int portfwd_run(Portfwd *p, int signal_fd) {
@@ -1074,18 +719,18 @@ int portfwd_run(Portfwd *p, int signal_fd) {
         p->datagram = malloc(DATAGRAM_MAX);
         if (!p->datagram)
                 return -ENOMEM;
-        r = watch_fixed(p, signal_fd, &p->signal_tag);
+        r = portfwd_watch_fixed(p, signal_fd, &p->signal_tag);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < p->n_listeners; i++) {
                 if (p->listeners[i]->fd < 0)
                         continue; /* adopted */
-                r = watch_fixed(p, p->listeners[i]->fd, &p->listeners[i]->tag);
+                r = portfwd_watch_fixed(p, p->listeners[i]->fd, &p->listeners[i]->tag);
                 if (r < 0)
                         return r;
         }
         if (p->seccomp_fd >= 0) {
-                r = watch_fixed(p, p->seccomp_fd, &p->seccomp_tag);
+                r = portfwd_watch_fixed(p, p->seccomp_fd, &p->seccomp_tag);
                 if (r < 0)
                         return r;
         }
@@ -1118,10 +763,10 @@ int portfwd_run(Portfwd *p, int signal_fd) {
                                 tcp_accept(p, (Listener *) ((char *) t - offsetof(Listener, reverse_tag)), true);
                                 break;
                         case TAG_SECCOMP_LISTENER:
-                                notifier_add(p);
+                                portfwd_handoff_accept(p);
                                 break;
                         case TAG_NOTIFY:
-                                handoff_event(p, (Notifier *) t, events[i].events);
+                                portfwd_handoff_event(p, (Notifier *) t, events[i].events);
                                 break;
                         case TAG_UDP_LISTENER:
                                 udp_from_client(p, (Listener *) t);

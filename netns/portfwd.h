@@ -65,7 +65,7 @@ void portfwd_preserve_source_teardown(void);
 /* Turns source preservation on or off for new connections. */
 void portfwd_set_preserve_source(Portfwd *p, bool on);
 
-/* Hands published TCP ports over to the container (see portfwd.c): trapped
+/* Hands published TCP ports over to the container (portfwd-handoff.c): trapped
  * bind() calls arrive through notification fds that the runtime brings to
  * the listening UNIX socket seccomp_fd; h makes the host sockets. Takes
  * both. */

@@ -23,7 +23,7 @@ typedef struct SpecContext {
         const char *cgroups_path;   /* linux.cgroupsPath, or NULL */
         char **volume_paths;        /* host paths of MOUNT_VOLUME entries, in mounts order */
         const char *seccomp_json;   /* a user profile's text for seccomp=FILE, or NULL */
-        const char *bind_listener;  /* roost's profile traps bind() to this listener (netns/portfwd.c) */
+        const char *bind_listener;  /* roost's profile traps bind() to this listener (netns/portfwd-handoff.c) */
         const struct UsernsPlan *userns; /* --userns=keep-id/auto: a user namespace of its own */
 } SpecContext;
 

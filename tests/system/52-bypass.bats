@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The handoff of published TCP ports (bypass/, netns/portfwd.c): roost's
+# The handoff of published TCP ports (bypass/, netns/portfwd-handoff.c): roost's
 # seccomp profile traps bind(); when the container binds a port it
 # publishes, roost-portfwd gives it a socket bound to the host port, so host
 # clients connect straight to the container's process. What the container
