@@ -313,11 +313,14 @@ const Command cmd_pull = {
 typedef struct ImagesOpts {
         bool all, quiet, digests, no_trunc;
         char *format;
+        char **filter;
 } ImagesOpts;
 
 static const CliOption images_options[] = {
         { 'a', "all", OPT_BOOL, offsetof(ImagesOpts, all), NULL, "Show all images (there are no intermediate images: the same)", NULL },
         { 0, "digests", OPT_BOOL, offsetof(ImagesOpts, digests), NULL, "Show digests", NULL },
+        { 'f', "filter", OPT_STRV, offsetof(ImagesOpts, filter), "filter",
+          "Filter output based on conditions provided (dangling, reference, label, before, since)", NULL },
         { 0, "format", OPT_STRING, offsetof(ImagesOpts, format), "string",
           "Format output: table, json, or a template like '{{.Repository}}:{{.Tag}}'", NULL },
         { 0, "no-trunc", OPT_BOOL, offsetof(ImagesOpts, no_trunc), NULL, "Don't truncate output", NULL },
@@ -428,6 +431,39 @@ static JsonNode *row_json(const ImageRow *r, bool no_trunc) {
         return json_builder_get_root(b);
 }
 
+/* --filter KEY=VALUE... as ListImages takes them: a{sv} of KEY -> as */
+static GVariant *images_filter(char **filters) {
+        g_autoptr(GHashTable) keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+        GVariantBuilder b;
+        GHashTableIter it;
+        gpointer k, v;
+
+        for (char **f = filters; f && *f; f++) {
+                const char *eq = strchr(*f, '=');
+                GPtrArray *values;
+                if (!eq || eq == *f) {
+                        cli_fail("bad format of filter \"%s\": use KEY=VALUE (dangling=true, reference=PATTERN, "
+                                 "label=KEY[=VALUE], before=IMAGE, since=IMAGE)", *f);
+                        return NULL;
+                }
+                g_autofree char *key = g_strndup(*f, (gsize) (eq - *f));
+                values = g_hash_table_lookup(keys, key);
+                if (!values) {
+                        values = g_ptr_array_new_with_free_func(g_free);
+                        g_hash_table_insert(keys, g_steal_pointer(&key), values);
+                }
+                g_ptr_array_add(values, g_strdup(eq + 1));
+        }
+        g_variant_builder_init(&b, G_VARIANT_TYPE("a{sv}"));
+        g_hash_table_iter_init(&it, keys);
+        while (g_hash_table_iter_next(&it, &k, &v)) {
+                GPtrArray *values = v;
+                g_variant_builder_add(&b, "{sv}", (const char *) k,
+                                      g_variant_new_strv((const char *const *) values->pdata, (gssize) values->len));
+        }
+        return g_variant_builder_end(&b);
+}
+
 static int run_images(const Command *cmd, void *o, int argc, char **argv) {
         ImagesOpts *opts = o;
         g_autoptr(GError) error = NULL;
@@ -438,9 +474,14 @@ static int run_images(const Command *cmd, void *o, int argc, char **argv) {
 
         if (cli_format_parse(opts->format, &fmt) < 0)
                 return EXIT_ROOST_ERROR;
-        if (cli_connect() < 0)
+        GVariant *filter = images_filter(opts->filter);
+        if (!filter)
                 return EXIT_ROOST_ERROR;
-        if (!roost_manager1_call_list_images_sync(cli.manager, g_variant_new("a{sv}", NULL), &list, NULL, &error))
+        if (cli_connect() < 0) {
+                g_variant_unref(g_variant_ref_sink(filter));
+                return EXIT_ROOST_ERROR;
+        }
+        if (!roost_manager1_call_list_images_sync(cli.manager, filter, &list, NULL, &error))
                 return cli_fail_gerror(error, NULL);
         rows = image_rows(list);
 

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <fnmatch.h>
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
 #include "bus-util.h"
+#include "container-image.h"
 #include "image-bus.h"
 #include "images.h"
 #include "log.h"
@@ -395,27 +397,174 @@ static unsigned users_count(Daemon *d, const char *id) {
         return image_store_users(d->db, id, &users) >= 0 ? (unsigned) strv_length(users) : 0;
 }
 
+/* ListImages' filter, docker's: dangling=true|false, reference=PATTERN
+ * (any of them; a glob on "repo:tag", or on the repository when it names no
+ * tag), label=KEY or KEY=VALUE (all of them), before=IMAGE and since=IMAGE
+ * (created before or after that image). */
+typedef struct ImageFilter {
+        int dangling;           /* -1: either */
+        GPtrArray *references;  /* of char*, any must match */
+        GPtrArray *labels;      /* of char*, all must match */
+        bool have_before, have_since;
+        int64_t before, since;
+} ImageFilter;
+
+static void image_filter_done(ImageFilter *f) {
+        if (f->references)
+                g_ptr_array_unref(f->references);
+        if (f->labels)
+                g_ptr_array_unref(f->labels);
+}
+
+#define IMAGE_FILTER_KEYS "dangling, reference, label, before and since"
+
+static int filter_image_created(Daemon *d, const char *ref, int64_t *ret, sd_bus_error *error) {
+        _cleanup_free_ char *id = NULL;
+        _cleanup_image_ Image *img = NULL;
+        int r;
+
+        r = image_store_resolve(d->db, ref, &id);
+        if (r >= 0)
+                r = image_store_load(d->db, images_store(d), id, false, &img);
+        if (r < 0)
+                return bus_fail_lookup(error, r, ref);
+        *ret = img->created;
+        return 0;
+}
+
+static int image_filter_read(Daemon *d, sd_bus_message *m, ImageFilter *f, sd_bus_error *error) {
+        const char *key;
+        int r;
+
+        *f = (ImageFilter) {
+                .dangling = -1,
+                .references = g_ptr_array_new_with_free_func(g_free),
+                .labels = g_ptr_array_new_with_free_func(g_free),
+        };
+        r = sd_bus_message_enter_container(m, 'a', "{sv}");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+                _cleanup_strv_free_ char **values = NULL;
+
+                r = sd_bus_message_read(m, "s", &key);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_enter_container(m, 'v', "as");
+                if (r < 0)
+                        return sd_bus_error_setf(error, ROOST_ERROR_INVALID_ARGUMENT,
+                                                 "The value of filter %.64s must be a list of strings (as).", key);
+                r = sd_bus_message_read_strv(m, &values);
+                if (r < 0)
+                        return r;
+                for (char **v = values; *v; v++) {
+                        r = bus_check_string("filter value", *v, ROOST_REFERENCE_MAX, error);
+                        if (r < 0)
+                                return r;
+                }
+                if (streq(key, "dangling")) {
+                        for (char **v = values; *v; v++) {
+                                if (!streq(*v, "true") && !streq(*v, "false") && !streq(*v, "1") && !streq(*v, "0"))
+                                        return sd_bus_error_setf(error, ROOST_ERROR_INVALID_ARGUMENT,
+                                                                 "Invalid filter 'dangling=%.64s': use dangling=true or dangling=false", *v);
+                                f->dangling = streq(*v, "true") || streq(*v, "1");
+                        }
+                } else if (streq(key, "reference") || streq(key, "label")) {
+                        for (char **v = values; *v; v++)
+                                g_ptr_array_add(streq(key, "label") ? f->labels : f->references, g_strdup(*v));
+                } else if (streq(key, "before") || streq(key, "since")) {
+                        bool before = streq(key, "before");
+                        for (char **v = values; *v; v++) {
+                                r = filter_image_created(d, *v, before ? &f->before : &f->since, error);
+                                if (r < 0)
+                                        return r;
+                                if (before)
+                                        f->have_before = true;
+                                else
+                                        f->have_since = true;
+                        }
+                } else
+                        return sd_bus_error_setf(error, ROOST_ERROR_INVALID_ARGUMENT,
+                                                 "Invalid filter '%.64s': roost filters images on " IMAGE_FILTER_KEYS, key);
+                r = sd_bus_message_exit_container(m);
+                if (r >= 0)
+                        r = sd_bus_message_exit_container(m);
+                if (r < 0)
+                        return r;
+        }
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
+/* docker's reference filter: PATTERN on "repo:tag", or on "repo" alone
+ * when PATTERN names no tag; '*' does not cross '/' */
+static bool reference_matches(char *const *familiar_tags, const char *pattern) {
+        const char *slash = strrchr(pattern, '/'), *colon = strrchr(pattern, ':');
+        bool has_tag = colon && (!slash || colon > slash);
+
+        for (char *const *t = familiar_tags; t && *t; t++) {
+                _cleanup_free_ char *repo = NULL;
+                const char *tslash = strrchr(*t, '/'), *tcolon = strrchr(*t, ':');
+
+                if (fnmatch(pattern, *t, FNM_PATHNAME) == 0)
+                        return true;
+                if (has_tag || !tcolon || (tslash && tcolon < tslash))
+                        continue;
+                repo = strndup(*t, (size_t) (tcolon - *t));
+                if (repo && fnmatch(pattern, repo, FNM_PATHNAME) == 0)
+                        return true;
+        }
+        return false;
+}
+
+static bool labels_match(Daemon *d, const Image *img, const GPtrArray *want) {
+        ImageConfig *config = NULL;
+        bool all = true;
+
+        if (want->len == 0)
+                return true;
+        if (container_image_config(d, img->id, &config) < 0) {
+                image_config_free(config);
+                return false;
+        }
+        for (guint i = 0; all && i < want->len; i++) {
+                const char *w = want->pdata[i], *eq = strchr(w, '=');
+                size_t klen = eq ? (size_t) (eq - w) : strlen(w);
+                bool found = false;
+                for (char **l = config->labels; !found && l && l[0] && l[1]; l += 2)
+                        found = strlen(l[0]) == klen && strncmp(l[0], w, klen) == 0 && (!eq || streq(l[1], eq + 1));
+                all = found;
+        }
+        image_config_free(config);
+        return all;
+}
+
+static bool image_filter_matches(Daemon *d, const ImageFilter *f, const Image *img, char *const *familiar_tags) {
+        bool any = false;
+
+        if (f->dangling >= 0 && (bool) f->dangling != !img->repo_tags[0])
+                return false;
+        if (f->have_before && img->created >= f->before)
+                return false;
+        if (f->have_since && img->created <= f->since)
+                return false;
+        for (guint i = 0; !any && i < f->references->len; i++)
+                any = reference_matches(familiar_tags, f->references->pdata[i]);
+        if (f->references->len > 0 && !any)
+                return false;
+        return labels_match(d, img, f->labels);
+}
+
 int method_list_images(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Daemon *d = userdata;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(image_filter_done) ImageFilter filter = {};
         Image **list = NULL;
         size_t n = 0;
         int r;
 
-        /* the filter is reserved (reference=, dangling= later): a caller
-         * that filters gets an error, never an unfiltered list */
-        r = sd_bus_message_enter_container(m, 'a', "{sv}");
-        if (r < 0)
-                return r;
-        if (!sd_bus_message_at_end(m, false)) {
-                const char *key = NULL;
-                if (sd_bus_message_enter_container(m, 'e', "sv") > 0)
-                        (void) sd_bus_message_read(m, "s", &key);
-                return sd_bus_error_setf(error, ROOST_ERROR_NOT_SUPPORTED,
-                                         "ListImages does not filter yet (filter \"%s\" given): pass an empty filter and "
-                                         "select from the list", strna(key));
-        }
-        r = sd_bus_message_exit_container(m);
+        r = image_filter_read(d, m, &filter, error);
         if (r < 0)
                 return r;
         r = image_store_list(d->db, images_store(d), &list, &n);
@@ -431,6 +580,8 @@ int method_list_images(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                         r = -ENOMEM;
                         break;
                 }
+                if (!image_filter_matches(d, &filter, list[i], tags))
+                        continue;
                 if ((r = sd_bus_message_open_container(reply, 'a', "{sv}")) < 0 ||
                     (r = bus_dict_append_str(reply, "Id", list[i]->id)) < 0 ||
                     (r = bus_dict_append_strv(reply, "RepoTags", tags)) < 0 ||

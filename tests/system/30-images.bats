@@ -201,13 +201,20 @@ check_layers_expected() {
         busctl --user get-property io.roost.Roost1 "$path" io.roost.Image1 Id | grep -q "$id"
         run busctl --user call io.roost.Roost1 /io/roost/Roost1 org.freedesktop.DBus.ObjectManager GetManagedObjects
         assert_output_contains "$path"
-        # ListImages lists with an empty filter and refuses one it cannot apply
+        # ListImages lists with an empty filter, filters with lists of
+        # strings, and refuses a filter it does not know or of another type
         run busctl --user call io.roost.Roost1 /io/roost/Roost1 io.roost.Manager1 ListImages 'a{sv}' 0
         assert_status 0
         assert_output_contains "$id"
+        run busctl --user call io.roost.Roost1 /io/roost/Roost1 io.roost.Manager1 ListImages 'a{sv}' 1 reference as 1 'no-match*'
+        assert_status 0
+        [ "$output" = "aa{sv} 0" ]
         run busctl --user call io.roost.Roost1 /io/roost/Roost1 io.roost.Manager1 ListImages 'a{sv}' 1 dangling b true
         assert_status 1
-        assert_output_contains 'does not filter yet (filter "dangling" given)'
+        assert_output_contains 'The value of filter dangling must be a list of strings'
+        run busctl --user call io.roost.Roost1 /io/roost/Roost1 io.roost.Manager1 ListImages 'a{sv}' 1 colour as 1 red
+        assert_status 1
+        assert_output_contains "roost filters images on dangling, reference, label, before and since"
         for xml in "$ROOST_TEST_SRC"/../dbus/io.roost.Image1.xml "$ROOST_TEST_SRC"/dbus/io.roost.Image1.xml; do [ -f "$xml" ] && break; done
         run "$HARNESS/check-dbus-contract" "$xml" "$path"
         echo "$output"
@@ -341,6 +348,51 @@ PY
         for i in $(seq 1 50); do [ -z "$(ls -A "$DATA/layers")" ] && break; sleep 0.1; done
         [ -z "$(ls -A "$DATA/layers")" ]
         [ -z "$(ls -A "$DATA/blobs/sha256")" ]
+}
+
+@test "images --filter: reference, label, since, before, dangling; a bad filter says what is wrong" {
+        fresh
+        roost pull -q "$REG/roost-test/busybox:latest" >/dev/null
+        roost pull -q "$REG/roost-test/net:latest" >/dev/null
+        # an image with a label, made after the fixtures
+        oci="$BATS_TEST_TMPDIR/oci"
+        skopeo copy -q oci:/var/cache/roost-test/fixtures/oci:busybox:latest "oci:$oci:busybox"
+        umoci config --image "$oci:busybox" --tag labelled --config.label roost.test=yes --created 2030-01-01T00:00:00Z
+        skopeo copy -q --dest-tls-verify=false "oci:$oci:labelled" "docker://$REG/roost-test/labelled:1"
+        roost pull -q "$REG/roost-test/labelled:1" >/dev/null
+        names() { roost images --format '{{.Repository}}:{{.Tag}}' "$@" | sort | tr '\n' ' '; }
+
+        [ "$(names -f reference='*/roost-test/busybox')" = "$REG/roost-test/busybox:latest " ]
+        [ "$(names -f reference='*/roost-test/*:1')" = "$REG/roost-test/labelled:1 " ]
+        # several references: any of them
+        [ "$(names -f reference='*/roost-test/net' -f reference='*/roost-test/labelled')" = "$REG/roost-test/labelled:1 $REG/roost-test/net:latest " ]
+        # '*' does not cross a '/'
+        [ -z "$(names -f reference='*')" ]
+        [ "$(names -f label=roost.test)" = "$REG/roost-test/labelled:1 " ]
+        [ "$(names -f label=roost.test=yes)" = "$REG/roost-test/labelled:1 " ]
+        [ -z "$(names -f label=roost.test=no)" ]
+        [ "$(names -f since="$REG/roost-test/busybox")" = "$REG/roost-test/labelled:1 " ]
+        [ "$(names -f before="$REG/roost-test/labelled:1")" = "$REG/roost-test/busybox:latest $REG/roost-test/net:latest " ]
+        # net takes busybox's name: busybox's image is left dangling
+        bid=$(roost images -q "$REG/roost-test/busybox")
+        roost tag "$REG/roost-test/net:latest" "$REG/roost-test/busybox:latest"
+        run roost images -q -f dangling=true
+        [ "$output" = "$bid" ]
+        run roost images -f dangling=false
+        [[ "$output" != *"<none>"* ]]
+
+        run roost images -f colour=red
+        assert_status 125
+        assert_output_contains "Invalid filter 'colour': roost filters images on dangling, reference, label, before and since"
+        run roost images -f dangling=maybe
+        assert_status 125
+        assert_output_contains "use dangling=true or dangling=false"
+        run roost images -f since=no-such-image
+        assert_status 125
+        assert_output_contains "No such image: no-such-image"
+        run roost images -f dangling
+        assert_status 125
+        assert_output_contains 'bad format of filter "dangling": use KEY=VALUE'
 }
 
 @test "save and load: oci-archive and docker-archive round trips; skopeo's archives load" {
