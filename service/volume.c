@@ -42,21 +42,30 @@ int remove_tree_in_userns(Daemon *d, const char *path) {
         return 0;
 }
 
-static bool volume_known(Daemon *d, const char *name, uint64_t *ret_created, char **ret_labels) {
+/* 1: the volume exists; 0: it does not; -EIO: the database cannot say
+ * (volume_db_error() tells the caller why). */
+static int volume_lookup(Daemon *d, const char *name, uint64_t *ret_created, char **ret_labels) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
-        bool found = false;
+        int rc;
 
         if (state_db_prepare(d->db, "SELECT created_at, labels FROM volumes WHERE name = ?", &st) != SQLITE_OK)
-                return false;
+                return -EIO;
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-                found = true;
-                if (ret_created)
-                        *ret_created = (uint64_t) sqlite3_column_int64(st, 0);
-                if (ret_labels)
-                        *ret_labels = g_strdup((const char *) sqlite3_column_text(st, 1));
-        }
-        return found;
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE)
+                return 0;
+        if (rc != SQLITE_ROW)
+                return -EIO;
+        if (ret_created)
+                *ret_created = (uint64_t) sqlite3_column_int64(st, 0);
+        if (ret_labels)
+                *ret_labels = g_strdup((const char *) sqlite3_column_text(st, 1));
+        return 1;
+}
+
+static int volume_db_error(Daemon *d, sd_bus_error *error, const char *what, const char *name) {
+        return sd_bus_error_setf(error, ROOST_ERROR_FAILED, "cannot %s volume %.128s: %s: %s", what, name, d->db->path,
+                                 state_db_errmsg(d->db));
 }
 
 static int volume_create(Daemon *d, const char *name, GVariant *labels) {
@@ -82,7 +91,10 @@ static int volume_create(Daemon *d, const char *name, GVariant *labels) {
 int volume_ensure(Daemon *d, const char *name, char **ret_path) {
         int r;
 
-        if (!volume_known(d, name, NULL, NULL)) {
+        r = volume_lookup(d, name, NULL, NULL);
+        if (r < 0)
+                return r;
+        if (r == 0) {
                 r = volume_create(d, name, NULL);
                 if (r < 0)
                         return r;
@@ -143,12 +155,16 @@ int method_create_volume(sd_bus_message *m, void *userdata, sd_bus_error *error)
         else if (!container_name_valid(name) || strlen(name) < 2)
                 return sd_bus_error_setf(error, ROOST_ERROR_INVALID_ARGUMENT,
                                          "invalid volume name \"%.128s\": use [a-zA-Z0-9][a-zA-Z0-9_.-]+", name);
-        if (!volume_known(d, name, NULL, NULL)) {
+        r = volume_lookup(d, name, NULL, NULL);
+        if (r < 0)
+                return volume_db_error(d, error, "create", name);
+        if (r == 0) {
                 r = volume_create(d, name, labels);
                 if (r < 0)
                         return sd_bus_error_setf(error, ROOST_ERROR_FAILED, "cannot create volume %s: %s", name, strerror(-r));
         }
-        (void) volume_known(d, name, &created, &labels_text);
+        if (volume_lookup(d, name, &created, &labels_text) < 0)
+                return volume_db_error(d, error, "create", name);
         r = sd_bus_message_new_method_return(m, &reply);
         if (r >= 0)
                 r = append_volume(d, reply, name, created, labels_text);
@@ -192,7 +208,10 @@ int method_inspect_volume(sd_bus_message *m, void *userdata, sd_bus_error *error
         r = sd_bus_message_read(m, "s", &name);
         if (r < 0)
                 return r;
-        if (!volume_known(d, name, &created, &labels))
+        r = volume_lookup(d, name, &created, &labels);
+        if (r < 0)
+                return volume_db_error(d, error, "inspect", name);
+        if (r == 0)
                 return sd_bus_error_setf(error, ROOST_ERROR_NO_SUCH_VOLUME, "get %.128s: no such volume", name);
         r = sd_bus_message_new_method_return(m, &reply);
         if (r >= 0)
@@ -224,7 +243,10 @@ int method_remove_volume(sd_bus_message *m, void *userdata, sd_bus_error *error)
         r = sd_bus_message_read(m, "sb", &name, &force);
         if (r < 0)
                 return r;
-        if (!volume_known(d, name, NULL, NULL)) {
+        r = volume_lookup(d, name, NULL, NULL);
+        if (r < 0)
+                return volume_db_error(d, error, "remove", name);
+        if (r == 0) {
                 if (force)
                         return sd_bus_reply_method_return(m, NULL);
                 return sd_bus_error_setf(error, ROOST_ERROR_NO_SUCH_VOLUME, "get %.128s: no such volume", name);
@@ -247,7 +269,8 @@ int method_prune_volumes(sd_bus_message *m, void *userdata, sd_bus_error *error)
         g_auto(GStrv) out = NULL;
 
         if (state_db_prepare(d->db, "SELECT name FROM volumes", &st) != SQLITE_OK)
-                return -EIO;
+                return sd_bus_error_setf(error, ROOST_ERROR_FAILED, "cannot read volumes from %s: %s", d->db->path,
+                                         state_db_errmsg(d->db));
         while (sqlite3_step(st) == SQLITE_ROW)
                 g_ptr_array_add(names, g_strdup((const char *) sqlite3_column_text(st, 0)));
         for (guint i = 0; i < names->len; i++)

@@ -276,20 +276,33 @@ container_veths() {
         [[ "$output" != *unused* ]]
 }
 
-@test "a state database roostd cannot re-open: network rm refuses and takes nothing down" {
+@test "a state database roostd cannot re-open: network rm refuses and takes nothing down; volume commands say why" {
         roost network create dbfail >/dev/null
+        roost volume create dbvol >/dev/null
         roost run -d --name dbf --network dbfail net sleep 300 >/dev/null
         db=${XDG_DATA_HOME:-$HOME/.local/share}/roost/state.db
         pid=$(systemctl --user show -p MainPID --value roostd)
         # idle, roostd closes the database; it opens it again on the next use
         wait_for "! grep -q libsqlite3 /proc/$pid/maps" 45
         chmod 000 "$db"
+        run roost volume inspect dbvol
+        inspect_status=$status inspect_output=$output
+        run roost volume rm -f dbvol
+        rm_status=$status rm_output=$output
         run roost network rm dbfail
         chmod 600 "$db"
         # docker's exit status for a network rm that failed
         assert_status 1
         assert_output_contains "cannot tell whether network dbfail is in use"
         assert_output_contains "state.db"
+        # not "no such volume", and rm -f does not pretend it removed it
+        [ "$inspect_status" -ne 0 ]
+        [[ "$inspect_output" == *"cannot inspect volume dbvol: "*"state.db"* ]]
+        [ "$rm_status" -ne 0 ]
+        [[ "$rm_output" == *"cannot remove volume dbvol: "*"state.db"* ]]
+        run roost volume inspect dbvol
+        assert_status 0
+        roost volume rm dbvol
         # nothing was taken down: the container keeps its address on the network
         run roost exec dbf ip -4 addr show eth0
         assert_output_contains "inet 10."
