@@ -23,6 +23,13 @@
 #define LAYER_TMP_PREFIX "tmp-"
 #define HELPER_TIMEOUT_MS (10 * 60 * 1000)
 #define MOUNT_TIMEOUT_MS 30000
+/* Short names of layers for an overlay whose lower dirs would not fit in
+ * one page of mount options (about 58 layers by full name): .l/<24 hex of
+ * the chain ID> -> ../<chain hex>/fs, 28 bytes a layer, so the 127 layers
+ * an image may have fit. The dot keeps the directory out of snapshot_gc. */
+#define SHORT_LINKS_DIR ".l"
+#define SHORT_LINK_HEX 24
+#define MOUNT_OPTIONS_MAX 4096
 
 bool snapshot_driver_is_copy(Daemon *d) {
         return streq_ptr(d->facts.storage_driver, "copy");
@@ -212,6 +219,53 @@ void snapshot_layers_remove_async(Daemon *d, char **names) {
         }
 }
 
+/* The short name of a layer, made if missing (see SHORT_LINKS_DIR). */
+static int short_link(int lfd, const char *chain_id, char **ret) {
+        const char *hex = digest_hex(chain_id);
+        _cleanup_free_ char *target = strjoin("../", hex, "/fs"), *name = strndup(hex, SHORT_LINK_HEX);
+        _cleanup_close_ int dfd = -EBADF;
+        char have[PATH_MAX];
+        ssize_t n;
+
+        if (!target || !name)
+                return -ENOMEM;
+        if (strlen(hex) < SHORT_LINK_HEX)
+                return -EINVAL;
+        if (mkdirat(lfd, SHORT_LINKS_DIR, 0700) < 0 && errno != EEXIST)
+                return -errno;
+        dfd = openat(lfd, SHORT_LINKS_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dfd < 0)
+                return -errno;
+        if (symlinkat(target, dfd, name) < 0) {
+                if (errno != EEXIST)
+                        return -errno;
+                n = readlinkat(dfd, name, have, sizeof have - 1);
+                if (n < 0)
+                        return -errno;
+                have[n] = 0;
+                if (!streq(have, target))
+                        return -EEXIST; /* two chain IDs alike in 96 bits */
+        }
+        *ret = strjoin(SHORT_LINKS_DIR "/", name);
+        return *ret ? 0 : -ENOMEM;
+}
+
+/* Short names whose layer is gone. */
+static void short_links_sweep(int lfd) {
+        _cleanup_close_ int dfd = openat(lfd, SHORT_LINKS_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        struct dirent *de;
+        struct stat st;
+        DIR *dir;
+
+        if (dfd < 0 || !(dir = fdopendir(dfd)))
+                return;
+        TAKE_FD(dfd);
+        while ((de = readdir(dir)))
+                if (de->d_name[0] != '.' && fstatat(dirfd(dir), de->d_name, &st, 0) < 0 && errno == ENOENT)
+                        (void) unlinkat(dirfd(dir), de->d_name, 0);
+        closedir(dir);
+}
+
 int snapshot_gc(Daemon *d, char *const *chains, bool wait, uint64_t *ret_freed) {
         _cleanup_close_ int lfd = layers_fd(d);
         _cleanup_strv_free_ char **victims = NULL;
@@ -281,6 +335,7 @@ int snapshot_gc(Daemon *d, char *const *chains, bool wait, uint64_t *ret_freed) 
                 } else
                         snapshot_layers_remove_async(d, victims);
         }
+        short_links_sweep(lfd);
         if (ret_freed)
                 *ret_freed = freed;
         return r;
@@ -424,7 +479,22 @@ int snapshot_prepare(Daemon *d, const char *image_id, const char *container_id, 
                         g_string_append_printf(o, "%s%s/fs", i == img->n_layers ? "" : ":",
                                                digest_hex(img->layers[i - 1].chain_id));
                 g_string_append_printf(o, ",upperdir=%s,workdir=%s,userxattr", upper, work);
-                if (o->len >= 4096)
+                if (o->len >= MOUNT_OPTIONS_MAX) {
+                        _cleanup_close_ int lfd = layers_fd(d);
+                        if (lfd < 0)
+                                return log_error_errno(lfd, "Cannot open %s: %m", layers);
+                        g_string_assign(o, "lowerdir=");
+                        for (size_t i = img->n_layers; i > 0; i--) {
+                                _cleanup_free_ char *link = NULL;
+                                r = short_link(lfd, img->layers[i - 1].chain_id, &link);
+                                if (r < 0)
+                                        return log_error_errno(r, "Cannot make a short name for layer %s in %s/%s: %m",
+                                                               img->layers[i - 1].chain_id, layers, SHORT_LINKS_DIR);
+                                g_string_append_printf(o, "%s%s", i == img->n_layers ? "" : ":", link);
+                        }
+                        g_string_append_printf(o, ",upperdir=%s,workdir=%s,userxattr", upper, work);
+                }
+                if (o->len >= MOUNT_OPTIONS_MAX)
                         return log_error_errno(E2BIG, "Image %s has too many layers (%zu) for one overlay mount.",
                                                image_id, img->n_layers);
                 a.options = g_string_free(g_steal_pointer(&o), FALSE);

@@ -395,6 +395,64 @@ PY
         assert_output_contains 'bad format of filter "dangling": use KEY=VALUE'
 }
 
+# Adds N one-file layers (/layer-1 ... /layer-N) to the image TAG of the
+# OCI layout DIR, in place.
+add_layers() {
+        python3 - "$1" "$2" "$3" <<'PY'
+import hashlib, io, json, os, sys, tarfile
+root, tag, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def blob(data):
+    d = hashlib.sha256(data).hexdigest()
+    with open(f"{root}/blobs/sha256/{d}", "wb") as f:
+        f.write(data)
+    return "sha256:" + d
+def read(digest):
+    with open(f"{root}/blobs/sha256/{digest[7:]}", "rb") as f:
+        return json.load(f)
+index = json.load(open(f"{root}/index.json"))
+entry = next(m for m in index["manifests"] if m["annotations"]["org.opencontainers.image.ref.name"] == tag)
+manifest = read(entry["digest"])
+config = read(manifest["config"]["digest"])
+for i in range(1, n + 1):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+        data = f"{i}\n".encode()
+        info = tarfile.TarInfo(f"layer-{i}")
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+    layer = buf.getvalue()
+    d = blob(layer)
+    manifest["layers"].append({"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": d, "size": len(layer)})
+    config["rootfs"]["diff_ids"].append(d)
+    config.setdefault("history", []).append({"created_by": f"layer {i}"})
+c = json.dumps(config).encode()
+manifest["config"] = {"mediaType": manifest["config"]["mediaType"], "digest": blob(c), "size": len(c)}
+m = json.dumps(manifest).encode()
+entry["digest"], entry["size"] = blob(m), len(m)
+json.dump(index, open(f"{root}/index.json", "w"))
+PY
+}
+
+@test "an image of 101 layers runs (past one page of overlay lower dirs by full name)" {
+        fresh
+        oci="$BATS_TEST_TMPDIR/oci"
+        skopeo copy -q oci:/var/cache/roost-test/fixtures/oci:busybox:latest "oci:$oci:many"
+        add_layers "$oci" many 100
+        skopeo copy -q --dest-tls-verify=false "oci:$oci:many" "docker://$REG/roost-test/many:101"
+        roost pull -q "$REG/roost-test/many:101" >/dev/null
+        [ "$(roost image inspect "$REG/roost-test/many:101" | jq '.[0].RootFS.Layers | length')" = 101 ]
+        run roost run --rm "$REG/roost-test/many:101" sh -c 'ls / | grep -c "^layer-"; cat /layer-1 /layer-100'
+        assert_status 0
+        [ "${lines[0]}" = 100 ]
+        [ "${lines[1]}" = 1 ]
+        [ "${lines[2]}" = 100 ]
+        # the short names go with the layers
+        ls -A "$DATA/layers/.l" | grep -q .
+        roost rmi "$REG/roost-test/many:101" >/dev/null
+        roost image prune -a -f >/dev/null
+        wait_for "[ -z \"\$(ls -A $DATA/layers/.l 2>/dev/null)\" ]"
+}
+
 @test "save and load: oci-archive and docker-archive round trips; skopeo's archives load" {
         id=$(roost pull -q "$REG/roost-test/busybox:latest")
         roost save -o "$BATS_TEST_TMPDIR/oci.tar" "$REG/roost-test/busybox:latest"
