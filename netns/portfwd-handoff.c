@@ -226,10 +226,10 @@ static int handoff_bind(Portfwd *p, int notify_fd, const BypassCall *c) {
         }
         r = bypass_call_replace(notify_fd, c, target, s);
         if (r < 0) {
-                /* the caller is gone */
                 s = safe_close(s);
                 handoff_restore(p, l);
-                return 1;
+                /* gone: nobody to answer; else the call runs as it was made */
+                return r == -ENOENT ? 1 : 0;
         }
         handoff_set_dst(l, &host, host_len);
         handoff_reverse_listen(p, l, c);

@@ -40,6 +40,7 @@
 #define SLIRP_RESTART_WINDOW_USEC (60 * G_USEC_PER_SEC)
 /* the same for a container's roost-portfwd */
 #define PORTFWD_RESTART_MAX 5
+#define PORTFWD_RESTART_WINDOW_USEC SLIRP_RESTART_WINDOW_USEC
 
 /* --- helpers ------------------------------------------------------------------ */
 
@@ -1135,12 +1136,12 @@ static void portfwd_restart(Container *c) {
         ContainerNet *cn = c->net;
         g_autoptr(GPtrArray) eps = NULL;
         g_auto(GStrv) specs = NULL;
-        g_autofree char *err = NULL;
+        g_autofree char *err = NULL, *scope = g_strdup_printf(ROOST_SCOPE_PREFIX "%s.scope", c->id);
         uint64_t now = now_usec();
 
         if (!container_is_active(c) || !cn->ports || !cn->ports[0] || !c->daemon->holder)
                 return;
-        if (now - cn->portfwd_restarted_at > SLIRP_RESTART_WINDOW_USEC) {
+        if (now - cn->portfwd_restarted_at > PORTFWD_RESTART_WINDOW_USEC) {
                 cn->portfwd_restarted_at = now;
                 cn->portfwd_restarts = 0;
         }
@@ -1156,7 +1157,6 @@ static void portfwd_restart(Container *c) {
                 log_warning("Container %s: %s", c->name, err);
                 return;
         }
-        g_autofree char *scope = g_strdup_printf(ROOST_SCOPE_PREFIX "%s.scope", c->id);
         if (scope_attach(c->daemon, scope, cn->portfwd_pid) < 0)
                 log_debug("Container %s: its new port forwarder stays out of its scope.", c->name);
         log_info("Container %s: port forwarder restarted (PID %d).", c->name, (int) cn->portfwd_pid);
