@@ -40,6 +40,10 @@ holder_of() {
         roost run -d --name web -p "$port:80" net httpd -f -p 80 -h /www
         wait_for "curl -sf http://127.0.0.1:$port/"
         [ "$(holder_of "$port")" = httpd ]
+        # the runtime's way in is the user's alone
+        id=$(roost inspect -f '{{.Id}}' web)
+        [ "$(stat -c %a "$XDG_RUNTIME_DIR/roost/bypass")" = 700 ]
+        [ "$(stat -c '%a %F' "$XDG_RUNTIME_DIR/roost/bypass/$id")" = "600 socket" ]
         index=$(roost exec web cat /www/index.html)
         run curl -s "http://127.0.0.1:$port/"
         [ "$output" = "$index" ]
