@@ -221,8 +221,12 @@ static int handoff_bind(Portfwd *p, int notify_fd, const BypassCall *c) {
         if (bind(s, (struct sockaddr *) &host, host_len) < 0) {
                 r = -errno;
                 handoff_restore(p, l);
-                /* taken by the container's earlier socket: its own error */
-                return was_forwarding ? 0 : r;
+                if (was_forwarding)
+                        return 0;
+                /* the container's earlier socket still holds it (its own
+                 * error), or, while it held none, another program took it */
+                log_warning_errno(r, "Port %u/tcp: host port %u refused to the container: %m", port, l->f.host_port);
+                return r;
         }
         r = bypass_call_replace(notify_fd, c, target, s);
         if (r < 0) {
