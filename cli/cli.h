@@ -175,6 +175,7 @@ extern const Command cmd_network_create, cmd_network_ls, cmd_network_inspect, cm
         cmd_network_connect, cmd_network_disconnect;
 extern const Command cmd_port;
 extern const Command cmd_info;
+extern const Command cmd_system_prune;
 extern const Command cmd_pull;
 extern const Command cmd_images;
 extern const Command cmd_image;

@@ -244,3 +244,84 @@ const Command cmd_info = {
         .max_args = 0,
         .run = run_info,
 };
+
+/* --- system prune ----------------------------------------------------------------------- */
+
+typedef struct SystemPruneOpts {
+        bool all, volumes, force;
+} SystemPruneOpts;
+
+static const CliOption system_prune_options[] = {
+        { 'a', "all", OPT_BOOL, offsetof(SystemPruneOpts, all), NULL, "Remove all unused images not just dangling ones", NULL },
+        { 'f', "force", OPT_BOOL, offsetof(SystemPruneOpts, force), NULL, "Do not prompt for confirmation", NULL },
+        { 0, "volumes", OPT_BOOL, offsetof(SystemPruneOpts, volumes), NULL, "Prune volumes", NULL },
+        {},
+};
+
+static void print_removed(const char *heading, char **removed) {
+        if (!removed || !removed[0])
+                return;
+        printf("%s\n", heading);
+        for (char **r = removed; *r; r++)
+                printf("%s\n", *r);
+        printf("\n");
+}
+
+/* docker system prune: what the four prunes remove, in the order that frees
+ * the most (containers first, so their networks, volumes and images are
+ * unused by the time those go). */
+static int run_system_prune(const Command *cmd, void *o, int argc, char **argv) {
+        SystemPruneOpts *opts = o;
+        static const struct {
+                const char *heading;
+                CliPruneCall call;
+        } steps[] = {
+                { "Deleted Containers:", roost_manager1_call_prune_containers_sync },
+                { "Deleted Networks:", roost_manager1_call_prune_networks_sync },
+                { "Deleted Volumes:", roost_manager1_call_prune_volumes_sync },
+        };
+        g_autofree char *warning = g_strdup_printf(
+                "WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n"
+                "%s  - all %s\n",
+                opts->volumes ? "  - all volumes not used by at least one container\n" : "",
+                opts->all ? "images without at least one container associated to them" : "dangling images");
+        g_autoptr(GError) error = NULL;
+        g_auto(GStrv) images = NULL;
+        g_autofree char *size = NULL;
+        guint64 reclaimed = 0;
+
+        if (!opts->force && !cli_confirm(warning))
+                return 0;
+        if (cli_connect() < 0)
+                return EXIT_ROOST_ERROR;
+        for (size_t i = 0; i < G_N_ELEMENTS(steps); i++) {
+                g_auto(GStrv) removed = NULL;
+                if (steps[i].call == roost_manager1_call_prune_volumes_sync && !opts->volumes)
+                        continue;
+                if (!steps[i].call(cli.manager, &removed, NULL, &error))
+                        return cli_fail_gerror(error, NULL);
+                print_removed(steps[i].heading, removed);
+        }
+        if (!roost_manager1_call_prune_images_sync(cli.manager, opts->all, &images, &reclaimed, NULL, &error))
+                return cli_fail_gerror(error, NULL);
+        if (images && images[0]) {
+                printf("Deleted Images:\n");
+                for (char **d = images; *d; d++)
+                        printf("deleted: %s\n", *d);
+                printf("\n");
+        }
+        size = cli_human_size(reclaimed);
+        printf("Total reclaimed space: %s\n", size);
+        return 0;
+}
+
+const Command cmd_system_prune = {
+        .name = "prune",
+        .usage = "[OPTIONS]",
+        .summary = "Remove unused data",
+        .parent = "system",
+        .options = system_prune_options,
+        .opts_size = sizeof(SystemPruneOpts),
+        .max_args = 0,
+        .run = run_system_prune,
+};

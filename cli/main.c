@@ -31,6 +31,7 @@ static const SubCommand network_subcommands[] = {
 static const SubCommand system_subcommands[] = {
         { "events", &cmd_events },
         { "info", &cmd_info },
+        { "prune", &cmd_system_prune },
         {},
 };
 

@@ -252,3 +252,58 @@ teardown() { remove_all_containers; }
         [ -z "$output" ]
         [ "$(systemctl --user show -p MainPID --value roostd)" = "$pid" ]
 }
+
+@test "system prune: stopped containers, unused networks, dangling images; --volumes and -a go further; nothing without -f and a yes" {
+        net="$(registry_addr)/roost-test/net:latest"
+        roost network create prunenet >/dev/null
+        roost network create usednet >/dev/null
+        roost volume create prunevol >/dev/null
+        roost run -d --name running --network usednet -v usedvol:/data busybox sleep 600 >/dev/null
+        roost run --name stopped busybox true
+        stopped=$(roost inspect -f '{{.Id}}' stopped)
+        # a dangling image: busybox takes net's name
+        roost pull -q "$net" >/dev/null
+        netid=$(roost images -q --no-trunc "$net")
+        roost tag busybox "$net"
+
+        # without -f, no answer: nothing goes
+        run roost system prune </dev/null
+        assert_status 0
+        assert_output_contains "WARNING! This will remove:"
+        roost inspect stopped >/dev/null
+
+        run roost system prune -f
+        assert_status 0
+        assert_output_contains "Deleted Containers:"
+        assert_output_contains "$stopped"
+        assert_output_contains "Deleted Networks:"
+        assert_output_contains "prunenet"
+        assert_output_contains "Deleted Images:"
+        assert_output_contains "deleted: $netid"
+        assert_output_contains "Total reclaimed space:"
+        [[ "$output" != *"Deleted Volumes:"* ]]
+        [ "$(roost ps -a --format '{{.Names}}')" = running ]
+        run roost network ls --format '{{.Name}}'
+        assert_output_contains usednet
+        [[ "$output" != *prunenet* ]]
+        roost volume inspect prunevol >/dev/null
+
+        run roost system prune -f --volumes
+        assert_status 0
+        assert_output_contains "Deleted Volumes:"
+        assert_output_contains prunevol
+        run roost volume ls --format '{{.Name}}'
+        [ "$output" = usedvol ]
+
+        # -a: every image no container uses
+        roost pull -q "$net" >/dev/null
+        run roost system prune -a -f
+        assert_status 0
+        assert_output_contains "Deleted Images:"
+        run roost images --format '{{.Repository}}'
+        [[ "$output" != *roost-test/net* ]]
+        roost image inspect busybox >/dev/null
+        roost rm -f running >/dev/null
+        roost volume rm usedvol
+        roost network rm usednet >/dev/null
+}
