@@ -619,6 +619,117 @@ static const Command cmd_image_inspect = {
         .run = run_image_inspect,
 };
 
+/* --- history ------------------------------------------------------------------------------- */
+
+typedef struct HistoryOpts {
+        bool quiet, no_trunc;
+        char *format;
+} HistoryOpts;
+
+static const CliOption history_options[] = {
+        { 0, "format", OPT_STRING, offsetof(HistoryOpts, format), "string",
+          "Format output: table, json, or a template like '{{.CreatedBy}}'", NULL },
+        { 0, "no-trunc", OPT_BOOL, offsetof(HistoryOpts, no_trunc), NULL, "Don't truncate output", NULL },
+        { 'q', "quiet", OPT_BOOL, offsetof(HistoryOpts, quiet), NULL, "Only show image IDs", NULL },
+        {},
+};
+
+/* docker's CREATED BY column: 45 characters at most */
+#define HISTORY_CREATED_BY_MAX 45
+
+static JsonNode *history_row_json(const char *id, gint64 created, const char *by, const char *comment, guint64 size) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+        g_autofree char *since = created ? cli_human_since(created) : g_strdup("N/A");
+        g_autofree char *human = cli_human_size(size);
+        g_autoptr(GDateTime) dt = created ? g_date_time_new_from_unix_local(created) : NULL;
+        g_autofree char *at = dt ? g_date_time_format_iso8601(dt) : g_strdup("");
+
+        json_builder_begin_object(b);
+#define MEMBER(k, v) do { json_builder_set_member_name(b, k); json_builder_add_string_value(b, v); } while (0)
+        MEMBER("Comment", comment);
+        MEMBER("CreatedAt", at);
+        MEMBER("CreatedBy", by);
+        MEMBER("CreatedSince", since);
+        MEMBER("ID", id);
+        MEMBER("Size", human);
+#undef MEMBER
+        json_builder_end_object(b);
+        return json_builder_get_root(b);
+}
+
+static int run_history(const Command *cmd, void *o, int argc, char **argv) {
+        HistoryOpts *opts = o;
+        g_autoptr(GError) error = NULL;
+        g_autofree char *path = NULL;
+        g_autoptr(RoostImage1) img = NULL;
+        g_autoptr(GVariant) steps = NULL;
+        g_autoptr(GPtrArray) table = g_ptr_array_new_with_free_func((GDestroyNotify) g_strfreev);
+        const char *image_id;
+        OutputFormat fmt;
+        GVariantIter it;
+        gint64 created;
+        const char *by, *comment;
+        guint64 size;
+        gboolean empty;
+        bool first = true;
+
+        if (cli_format_parse(opts->format, &fmt) < 0)
+                return EXIT_ROOST_ERROR;
+        if (cli_connect() < 0)
+                return EXIT_ROOST_ERROR;
+        if (!roost_manager1_call_get_image_sync(cli.manager, argv[0], &path, NULL, &error) ||
+            !(img = roost_image1_proxy_new_sync(cli.bus, G_DBUS_PROXY_FLAGS_NONE, ROOST_BUS_NAME, path, NULL, &error)) ||
+            !roost_image1_call_history_sync(img, &steps, NULL, &error))
+                return fail_call(error, argv[0]);
+        image_id = roost_image1_get_id(img);
+        g_ptr_array_add(table, g_strsplit("IMAGE|CREATED|CREATED BY|SIZE|COMMENT", "|", -1));
+        g_variant_iter_init(&it, steps);
+        while (g_variant_iter_next(&it, "(x&s&stb)", &created, &by, &comment, &size, &empty)) {
+                /* only the newest step is an image of its own; docker says <missing> for the others */
+                const char *id = !first ? "<missing>" : opts->no_trunc ? image_id : short_digest(image_id, false);
+                g_autofree char *shown = NULL, *head = NULL;
+                first = false;
+                if (opts->quiet) {
+                        printf("%s\n", id);
+                        continue;
+                }
+                if (fmt == FORMAT_JSON || fmt == FORMAT_TEMPLATE) {
+                        g_autoptr(JsonNode) n = history_row_json(id, created, by, comment, size);
+                        int k = cli_print_row(fmt, opts->format, n);
+                        if (k != 0)
+                                return k;
+                        continue;
+                }
+                if (!opts->no_trunc && g_utf8_strlen(by, -1) > HISTORY_CREATED_BY_MAX) {
+                        head = g_utf8_substring(by, 0, HISTORY_CREATED_BY_MAX - 1);
+                        shown = g_strconcat(head, "…", NULL);
+                } else
+                        shown = g_strdup(by);
+                GStrvBuilder *sb = g_strv_builder_new();
+                g_autofree char *since = created ? cli_human_since(created) : g_strdup("N/A");
+                g_autofree char *human = cli_human_size(size);
+                g_strv_builder_add_many(sb, id, since, shown, human, comment, NULL);
+                g_ptr_array_add(table, g_strv_builder_end(sb));
+                g_strv_builder_unref(sb);
+        }
+        if (!opts->quiet && fmt != FORMAT_JSON && fmt != FORMAT_TEMPLATE)
+                cli_table_print(table);
+        return 0;
+}
+
+const Command cmd_history = {
+        .name = "history",
+        .usage = "[OPTIONS] IMAGE",
+        .summary = "Show the history of an image",
+        .aliases = "roost image history, roost history",
+        .group = GROUP_OTHER,
+        .options = history_options,
+        .opts_size = sizeof(HistoryOpts),
+        .min_args = 1,
+        .max_args = 1,
+        .run = run_history,
+};
+
 /* --- rmi ----------------------------------------------------------------------------------- */
 
 typedef struct RmiOpts {
@@ -1036,7 +1147,7 @@ const Command cmd_logout = {
 
 static const SubCommand image_subcommands[] = {
         { "import", &cmd_import }, { "inspect", &cmd_image_inspect }, { "load", &cmd_load },
-        { "ls", &cmd_images },     { "list", &cmd_images },            { "prune", &cmd_image_prune },
+        { "history", &cmd_history }, { "ls", &cmd_images },     { "list", &cmd_images },            { "prune", &cmd_image_prune },
         { "pull", &cmd_pull },     { "rm", &cmd_rmi },                 { "remove", &cmd_rmi },
         { "save", &cmd_save },     { "tag", &cmd_tag },                {},
 };

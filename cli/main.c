@@ -58,7 +58,7 @@ static const Command *const commands[] = {
         /* management */
         &cmd_container, &cmd_image, &cmd_network, &cmd_system, &cmd_volume,
         /* the rest, alphabetically */
-        &cmd_attach, &cmd_cp, &cmd_create, &cmd_events, &cmd_import, &cmd_info, &cmd_inspect, &cmd_kill, &cmd_load,
+        &cmd_attach, &cmd_cp, &cmd_create, &cmd_events, &cmd_history, &cmd_import, &cmd_info, &cmd_inspect, &cmd_kill, &cmd_load,
         &cmd_logs, &cmd_pause, &cmd_port, &cmd_rename, &cmd_restart, &cmd_rm, &cmd_rmi, &cmd_save, &cmd_start, &cmd_stats,
         &cmd_stop, &cmd_tag, &cmd_top, &cmd_unpause, &cmd_update, &cmd_version, &cmd_wait,
         NULL,

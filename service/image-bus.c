@@ -225,24 +225,80 @@ static char *image_inspect_json(Daemon *d, const Image *img) {
         return json_generator_to_data(gen, NULL);
 }
 
+/* The image of the object a method was called on, with its config. */
+static int message_image(Daemon *d, sd_bus_message *m, Image **ret, sd_bus_error *error) {
+        const char *hex = startswith(sd_bus_message_get_path(m), ROOST_IMAGE_PATH_PREFIX "/");
+        g_autofree char *id = hex ? g_strconcat(DIGEST_SHA256_PREFIX, hex, NULL) : NULL;
+        int r;
+
+        r = id ? image_store_load(d->db, images_store(d), id, true, ret) : -ENOENT;
+        if (r < 0)
+                return sd_bus_error_setf(error, ROOST_ERROR_NO_SUCH_IMAGE, "No such image: %s", strna(id));
+        return 0;
+}
+
 static int method_inspect(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Daemon *d = userdata;
         _cleanup_image_ Image *img = NULL;
-        const char *hex = startswith(sd_bus_message_get_path(m), ROOST_IMAGE_PATH_PREFIX "/");
-        g_autofree char *id = hex ? g_strconcat(DIGEST_SHA256_PREFIX, hex, NULL) : NULL;
         g_autofree char *json = NULL;
         int r;
 
-        r = id ? image_store_load(d->db, images_store(d), id, true, &img) : -ENOENT;
+        r = message_image(d, m, &img, error);
         if (r < 0)
-                return sd_bus_error_setf(error, ROOST_ERROR_NO_SUCH_IMAGE, "No such image: %s", strna(id));
+                return r;
         json = image_inspect_json(d, img);
         return sd_bus_reply_method_return(m, "s", json);
+}
+
+/* docker history: the config's history, newest first; each step that made
+ * a layer gets that layer's unpacked size, in order. Without a history, one
+ * step per layer. */
+static int method_history(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Daemon *d = userdata;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_image_ Image *img = NULL;
+        const ImageConfig *c;
+        size_t layer, n;
+        int r;
+
+        r = message_image(d, m, &img, error);
+        if (r < 0)
+                return r;
+        c = img->config;
+        r = sd_bus_message_new_method_return(m, &reply);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "(xsstb)");
+        if (c && c->n_history > 0) {
+                /* the layer of each non-empty step, counted from the bottom */
+                n = 0;
+                for (size_t i = 0; i < c->n_history; i++)
+                        n += !c->history[i].empty_layer;
+                layer = n;
+                for (size_t i = c->n_history; r >= 0 && i > 0; i--) {
+                        const ImageHistory *h = &c->history[i - 1];
+                        uint64_t size = 0;
+                        if (!h->empty_layer && layer > 0) {
+                                layer--;
+                                size = layer < img->n_layers ? img->layers[layer].size : 0;
+                        }
+                        r = sd_bus_message_append(reply, "(xsstb)", h->created, strempty(h->created_by), strempty(h->comment),
+                                                  size, h->empty_layer);
+                }
+        } else
+                for (size_t i = img->n_layers; r >= 0 && i > 0; i--)
+                        r = sd_bus_message_append(reply, "(xsstb)", (int64_t) 0, "", "", img->layers[i - 1].size, false);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
 }
 
 static const sd_bus_vtable image_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD_WITH_ARGS("Inspect", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", json), method_inspect,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("History", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(xsstb)", history), method_history,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_PROPERTY("Id", "s", image_prop, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("RepoTags", "as", image_prop, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),

@@ -304,6 +304,11 @@ void image_config_free(ImageConfig *c) {
         strv_free(c->exposed_ports);
         strv_free(c->volumes);
         strv_free(c->diff_ids);
+        for (size_t i = 0; i < c->n_history; i++) {
+                free(c->history[i].created_by);
+                free(c->history[i].comment);
+        }
+        free(c->history);
         free(c);
 }
 
@@ -415,8 +420,34 @@ int image_config_parse(const char *data, size_t size, ImageConfig **ret, char **
                 if (!digest_is_valid(*d))
                         return fail(ret_error, -EBADMSG, "the image config has an invalid diff_id \"%.80s\"", *d);
         n = json_object_get_member(o, "history");
-        if (n && JSON_NODE_HOLDS_ARRAY(n))
-                c->n_history = json_array_get_length(json_node_get_array(n));
+        if (n && JSON_NODE_HOLDS_ARRAY(n)) {
+                JsonArray *a = json_node_get_array(n);
+                size_t len = json_array_get_length(a);
+                c->history = calloc(len ?: 1, sizeof *c->history);
+                if (!c->history)
+                        return -ENOMEM;
+                for (size_t i = 0; i < len; i++) {
+                        JsonNode *e = json_array_get_element(a, (guint) i);
+                        ImageHistory *h = &c->history[c->n_history];
+                        _cleanup_free_ char *created = NULL;
+                        JsonObject *eo;
+                        if (!JSON_NODE_HOLDS_OBJECT(e))
+                                continue;
+                        eo = json_node_get_object(e);
+                        created = dup_member(eo, "created");
+                        if (created) {
+                                g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601(created, NULL);
+                                h->created = dt ? g_date_time_to_unix(dt) : 0;
+                        }
+                        h->created_by = dup_member(eo, "created_by");
+                        h->comment = dup_member(eo, "comment");
+                        h->empty_layer = json_object_has_member(eo, "empty_layer") &&
+                                         JSON_NODE_HOLDS_VALUE(json_object_get_member(eo, "empty_layer")) &&
+                                         json_node_get_value_type(json_object_get_member(eo, "empty_layer")) == G_TYPE_BOOLEAN &&
+                                         json_object_get_boolean_member(eo, "empty_layer");
+                        c->n_history++;
+                }
+        }
         *ret = TAKE_PTR(c);
         return 0;
 }

@@ -53,8 +53,16 @@ typedef struct ImageConfig {
         char **exposed_ports;   /* "80/tcp", ... */
         char **volumes;         /* "/data", ... */
         char **diff_ids;
+        struct ImageHistory *history;   /* the config's history, oldest first */
         size_t n_history;
 } ImageConfig;
+
+/* One step of an image's history ("docker history"). */
+typedef struct ImageHistory {
+        int64_t created;        /* seconds since the epoch, 0 when unknown */
+        char *created_by, *comment;
+        bool empty_layer;       /* made no layer (ENV, CMD, ...) */
+} ImageHistory;
 
 /* Errors returned, each with a message in *ret_error naming the fault:
  *   -EPROTONOSUPPORT  Docker schema 1 (deprecated and removed)

@@ -433,6 +433,31 @@ json.dump(index, open(f"{root}/index.json", "w"))
 PY
 }
 
+@test "history: the config's steps newest first, with their layers' sizes; -q, --no-trunc, --format json, over D-Bus" {
+        fresh
+        roost pull -q "$REG/roost-test/net:latest" >/dev/null
+        id=$(roost images -q --no-trunc "$REG/roost-test/net:latest")
+        run roost history "$REG/roost-test/net:latest"
+        assert_status 0
+        [[ "${lines[0]}" =~ ^IMAGE\ +CREATED\ +CREATED\ BY\ +SIZE\ +COMMENT$ ]]
+        [[ "${lines[1]}" =~ ^${id:7:12}\ +.*ago\ +add\ iperf3\ with\ its\ libraries,\ /www/index.ht…\ +[0-9.]+MB ]]
+        [[ "${lines[2]}" =~ ^\<missing\>\ +.*ago\ +busybox\ rootfs\ +2\.1[0-9]MB ]]
+        [ "${#lines[@]}" -eq 3 ]
+        run roost history --no-trunc "$REG/roost-test/net:latest"
+        assert_output_contains "$id"
+        assert_output_contains "add iperf3 with its libraries, /www/index.html"
+        run roost image history -q "$REG/roost-test/net:latest"
+        [ "$output" = "${id:7:12}"$'\n'"<missing>" ]
+        run roost history --format json "$REG/roost-test/net:latest"
+        echo "${lines[1]}" | jq -e '.CreatedBy == "busybox rootfs" and .ID == "<missing>" and (.Size | endswith("MB"))'
+        run busctl --user call io.roost.Roost1 "/io/roost/Roost1/image/${id:7}" io.roost.Image1 History
+        assert_status 0
+        assert_output_contains 'a(xsstb) 2'
+        run roost history no-such-image
+        assert_status 125
+        assert_output_contains "No such image: no-such-image"
+}
+
 @test "an image of 101 layers runs (past one page of overlay lower dirs by full name)" {
         fresh
         oci="$BATS_TEST_TMPDIR/oci"
@@ -441,6 +466,9 @@ PY
         skopeo copy -q --dest-tls-verify=false "oci:$oci:many" "docker://$REG/roost-test/many:101"
         roost pull -q "$REG/roost-test/many:101" >/dev/null
         [ "$(roost image inspect "$REG/roost-test/many:101" | jq '.[0].RootFS.Layers | length')" = 101 ]
+        run roost history -q "$REG/roost-test/many:101"
+        [ "${#lines[@]}" -eq 101 ]
+        [ "$(roost history --format '{{.CreatedBy}}' "$REG/roost-test/many:101" | head -1)" = "layer 100" ]
         run roost run --rm "$REG/roost-test/many:101" sh -c 'ls / | grep -c "^layer-"; cat /layer-1 /layer-100'
         assert_status 0
         [ "${lines[0]}" = 100 ]
@@ -813,7 +841,7 @@ teardown() {
 }
 
 @test "--help for every image command" {
-        for c in pull images rmi tag save load import login logout "image ls" "image inspect" "image rm" "image prune" "image tag" "image save" "image load" "image import" "image pull"; do
+        for c in pull images rmi tag save load import login logout history "image history" "image ls" "image inspect" "image rm" "image prune" "image tag" "image save" "image load" "image import" "image pull"; do
                 run roost $c --help
                 assert_status 0
                 assert_output_contains "Usage:  roost"
