@@ -124,7 +124,9 @@ static void test_config(void) {
                            "\"config\":{\"Env\":[\"PATH=/bin\"],\"Cmd\":[\"sh\"],\"Entrypoint\":null,\"WorkingDir\":\"/w\","
                            "\"User\":\"1000\",\"StopSignal\":\"SIGINT\",\"Labels\":{\"a\":\"b\"},"
                            "\"ExposedPorts\":{\"80/tcp\":{}},\"Volumes\":{\"/data\":{}}},"
-                           "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" D1 "\",\"" D2 "\"]},\"history\":[{},{}]}";
+                           "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" D1 "\",\"" D2 "\"]},"
+                           "\"history\":[{\"created\":\"2023-11-14T22:13:20Z\",\"created_by\":\"ADD x /\",\"comment\":\"c\"},"
+                           "{\"created_by\":\"CMD sh\",\"empty_layer\":true},\"junk\",{\"empty_layer\":\"yes\"}]}";
         ImageConfig *c = NULL;
         char **chains = NULL;
         char *err = NULL;
@@ -142,6 +144,17 @@ static void test_config(void) {
         g_assert_cmpstr(c->exposed_ports[0], ==, "80/tcp");
         g_assert_cmpstr(c->volumes[0], ==, "/data");
         g_assert_cmpuint(strv_length(c->diff_ids), ==, 2);
+        /* history: objects only; empty_layer only when a true boolean */
+        g_assert_cmpuint(c->n_history, ==, 3);
+        g_assert_cmpint(c->history[0].created, ==, 1700000000);
+        g_assert_cmpstr(c->history[0].created_by, ==, "ADD x /");
+        g_assert_cmpstr(c->history[0].comment, ==, "c");
+        g_assert_false(c->history[0].empty_layer);
+        g_assert_cmpstr(c->history[1].created_by, ==, "CMD sh");
+        g_assert_true(c->history[1].empty_layer);
+        g_assert_cmpint(c->history[1].created, ==, 0);
+        g_assert_null(c->history[2].created_by);
+        g_assert_false(c->history[2].empty_layer);
         g_assert_cmpint(chain_ids_compute(c->diff_ids, &chains), ==, 0);
         g_assert_cmpstr(chains[0], ==, D1);
         /* sha256("<D1> <D2>") */
