@@ -179,6 +179,7 @@ extern const Command cmd_system_prune;
 extern const Command cmd_pull;
 extern const Command cmd_images;
 extern const Command cmd_history;
+extern const Command cmd_export;
 extern const Command cmd_image;
 extern const Command cmd_rmi;
 extern const Command cmd_tag;

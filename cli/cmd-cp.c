@@ -52,27 +52,46 @@ static int run_tar(char **argv, int stdin_fd, int stdout_fd) {
         return 0;
 }
 
-static int copy_from(RoostContainer1 *c, const char *name, const char *src, const char *dest, CpOpts *o) {
+/* Copies in to out until EOF; closes in. */
+static int stream_out(int in, int out, const char *what) {
+        char buf[65536];
+        ssize_t n;
+
+        while ((n = read(in, buf, sizeof buf)) > 0)
+                if (write(out, buf, (size_t) n) != n) {
+                        int e = errno;
+                        close(in);
+                        return cli_fail("writing to %s: %s", what, g_strerror(e));
+                }
+        close(in);
+        if (n < 0)
+                return cli_fail("reading the archive from roostd: %s", g_strerror(errno));
+        return 0;
+}
+
+/* The tar stream of path in the container, as an fd. */
+static int copy_from_fd(RoostContainer1 *c, const char *src) {
         g_autoptr(GError) error = NULL;
         g_autoptr(GVariant) fdv = NULL;
         g_autoptr(GUnixFDList) fds = NULL;
-        struct stat st;
         int fd;
 
         if (!roost_container1_call_copy_from_sync(c, src, NULL, &fdv, &fds, NULL, &error))
-                return cli_fail_gerror(error, NULL);
+                return cli_fail_gerror(error, NULL), -1;
         fd = g_unix_fd_list_get(fds, g_variant_get_handle(fdv), NULL);
         if (fd < 0)
-                return cli_fail("roostd did not hand over the archive");
-        if (g_str_equal(dest, "-")) {
-                char buf[65536];
-                ssize_t n;
-                while ((n = read(fd, buf, sizeof buf)) > 0)
-                        if (write(STDOUT_FILENO, buf, (size_t) n) != n)
-                                return close(fd), cli_fail("writing to standard output: %s", g_strerror(errno));
-                close(fd);
-                return 0;
-        }
+                return cli_fail("roostd did not hand over the archive"), -1;
+        return fd;
+}
+
+static int copy_from(RoostContainer1 *c, const char *name, const char *src, const char *dest, CpOpts *o) {
+        struct stat st;
+        int fd = copy_from_fd(c, src);
+
+        if (fd < 0)
+                return EXIT_ROOST_ERROR;
+        if (g_str_equal(dest, "-"))
+                return stream_out(fd, STDOUT_FILENO, "standard output");
         if (stat(dest, &st) == 0 && S_ISDIR(st.st_mode)) {
                 char *argv[] = { "tar", "-x", "-f", "-", "-C", (char *) dest, o->archive ? "--same-owner" : "--no-same-owner", NULL };
                 return run_tar(argv, fd, -1);
@@ -171,4 +190,56 @@ const Command cmd_cp = {
         .summary = "Copy files/folders between a container and the local filesystem",
         .aliases = "roost container cp, roost cp", .group = GROUP_OTHER, .options = cp_options,
         .opts_size = sizeof(CpOpts), .min_args = 2, .max_args = 2, .run = run_cp,
+};
+
+/* --- export ---------------------------------------------------------------- */
+
+typedef struct ExportOpts {
+        char *output;
+} ExportOpts;
+
+static const CliOption export_options[] = {
+        { 'o', "output", OPT_STRING, offsetof(ExportOpts, output), "string", "Write to a file, instead of STDOUT", NULL },
+        {},
+};
+
+/* docker export: the container's file system as a tar stream. A file is
+ * written under a temporary name and renamed when complete. */
+static int run_export(const Command *cmd, void *opts, int argc, char **argv) {
+        ExportOpts *o = opts;
+        g_autofree char *path = NULL, *tmp = NULL;
+        g_autoptr(RoostContainer1) c = NULL;
+        int fd, out, r;
+
+        if (!o->output && isatty(STDOUT_FILENO))
+                return cli_fail("cowardly refusing to save to a terminal. Use the -o flag or redirect");
+        if (cli_connect() < 0 || !(path = cli_container_path(argv[0])) || !(c = cli_container_proxy(path)))
+                return EXIT_ROOST_ERROR;
+        if (o->output) {
+                g_autofree char *dir = g_path_get_dirname(o->output), *base = g_path_get_basename(o->output);
+                tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
+                out = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0644);
+                if (out < 0)
+                        return cli_fail("cannot write %s: %s", o->output, g_strerror(errno));
+        } else
+                out = STDOUT_FILENO;
+        fd = copy_from_fd(c, "/");
+        r = fd < 0 ? EXIT_ROOST_ERROR : stream_out(fd, out, o->output ? o->output : "standard output");
+        if (o->output) {
+                if (r == 0 && fsync(out) < 0)
+                        r = cli_fail("writing to %s: %s", o->output, g_strerror(errno));
+                close(out);
+                if (r == 0 && rename(tmp, o->output) < 0)
+                        r = cli_fail("cannot write %s: %s", o->output, g_strerror(errno));
+                if (r != 0)
+                        (void) unlink(tmp);
+        }
+        return r;
+}
+
+const Command cmd_export = {
+        .name = "export", .usage = "[OPTIONS] CONTAINER",
+        .summary = "Export a container's filesystem as a tar archive",
+        .aliases = "roost container export, roost export", .group = GROUP_OTHER, .options = export_options,
+        .opts_size = sizeof(ExportOpts), .min_args = 1, .max_args = 1, .run = run_export,
 };

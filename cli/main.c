@@ -6,7 +6,8 @@
 #include "roost-names.h"
 
 static const SubCommand container_subcommands[] = {
-        { "attach", &cmd_attach },   { "cp", &cmd_cp },         { "create", &cmd_create }, { "exec", &cmd_exec },       { "inspect", &cmd_inspect },
+        { "attach", &cmd_attach },   { "cp", &cmd_cp },         { "create", &cmd_create }, { "exec", &cmd_exec },       { "export", &cmd_export },
+        { "inspect", &cmd_inspect },
         { "kill", &cmd_kill },       { "logs", &cmd_logs },     { "ls", &cmd_ps },           { "list", &cmd_ps },
         { "ps", &cmd_ps },           { "pause", &cmd_pause },   { "port", &cmd_port },       { "prune", &cmd_container_prune },
         { "rename", &cmd_rename },   { "restart", &cmd_restart }, { "rm", &cmd_rm },         { "remove", &cmd_rm },
@@ -58,7 +59,7 @@ static const Command *const commands[] = {
         /* management */
         &cmd_container, &cmd_image, &cmd_network, &cmd_system, &cmd_volume,
         /* the rest, alphabetically */
-        &cmd_attach, &cmd_cp, &cmd_create, &cmd_events, &cmd_history, &cmd_import, &cmd_info, &cmd_inspect, &cmd_kill, &cmd_load,
+        &cmd_attach, &cmd_cp, &cmd_create, &cmd_events, &cmd_export, &cmd_history, &cmd_import, &cmd_info, &cmd_inspect, &cmd_kill, &cmd_load,
         &cmd_logs, &cmd_pause, &cmd_port, &cmd_rename, &cmd_restart, &cmd_rm, &cmd_rmi, &cmd_save, &cmd_start, &cmd_stats,
         &cmd_stop, &cmd_tag, &cmd_top, &cmd_unpause, &cmd_update, &cmd_version, &cmd_wait,
         NULL,

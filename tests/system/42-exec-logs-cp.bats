@@ -126,3 +126,27 @@ teardown() { remove_all_containers; }
         # a symlink comes out as a symlink, never the host file behind it
         [ -L "$BATS_TEST_TMPDIR/s" ] || [ ! -e "$BATS_TEST_TMPDIR/s" ]
 }
+
+@test "export writes the container's file system as tar, to a file (-o) or standard output; failures leave no file" {
+        roost run --name exp busybox sh -c 'echo made-here >/made'
+        roost export -o "$BATS_TEST_TMPDIR/exp.tar" exp
+        run tar -tf "$BATS_TEST_TMPDIR/exp.tar"
+        assert_status 0
+        assert_output_contains "./bin/busybox"
+        assert_output_contains "./made"
+        [ "$(tar -xOf "$BATS_TEST_TMPDIR/exp.tar" ./made)" = made-here ]
+        roost export exp >"$BATS_TEST_TMPDIR/stdout.tar"
+        cmp "$BATS_TEST_TMPDIR/exp.tar" "$BATS_TEST_TMPDIR/stdout.tar"
+        # what roost import takes back
+        roost import "$BATS_TEST_TMPDIR/exp.tar" exported:1 >/dev/null
+        [ "$(roost run --rm exported:1 cat /made)" = made-here ]
+        roost rmi exported:1 >/dev/null
+        run roost export -o "$BATS_TEST_TMPDIR/none.tar" no-such-container
+        assert_status 125
+        assert_output_contains "no-such-container"
+        [ ! -e "$BATS_TEST_TMPDIR/none.tar" ]
+        run roost export -o "$BATS_TEST_TMPDIR/missing-dir/x.tar" exp
+        assert_status 125
+        assert_output_contains "cannot write $BATS_TEST_TMPDIR/missing-dir/x.tar"
+        [ -z "$(ls -A "$BATS_TEST_TMPDIR" | grep '^\.')" ]
+}
