@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <fcntl.h>
-#include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -16,14 +15,6 @@
 #include "macro.h"
 #include "ns-util.h"
 #include "seccomp-notify.h"
-
-#if defined(__x86_64__)
-#define NATIVE_ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define NATIVE_ARCH AUDIT_ARCH_AARCH64
-#else
-#define NATIVE_ARCH 0
-#endif
 
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD O_EXCL
@@ -120,7 +111,7 @@ int bypass_call_recv(int notify_fd, BypassCall *ret) {
                 return -errno;
         /* a call of another ABI (x86 on x86_64) has other numbers: -1 */
         *ret = (BypassCall) { .id = req.id, .pid = (pid_t) req.pid,
-                              .nr = req.data.arch == NATIVE_ARCH ? req.data.nr : -1 };
+                              .nr = req.data.arch == BYPASS_NATIVE_ARCH ? req.data.nr : -1 };
         memcpy(ret->args, req.data.args, sizeof ret->args);
         if (ret->nr == SYS_bind && req.pid != 0) {
                 size_t len = (size_t) req.data.args[2];

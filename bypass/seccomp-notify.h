@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
+#include <linux/audit.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -23,6 +24,16 @@
  * The caller is never trusted: its address is copied once, bounded, and the
  * notification is checked to be still alive after the copy (the PID may
  * have been reused); decisions use the copy only. */
+
+/* The audit architecture of our own ABI (seccomp_data.arch); 0 where
+ * bypass does not know it, and handles no call. */
+#if defined(__x86_64__)
+#define BYPASS_NATIVE_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define BYPASS_NATIVE_ARCH AUDIT_ARCH_AARCH64
+#else
+#define BYPASS_NATIVE_ARCH 0
+#endif
 
 typedef struct BypassCall {
         uint64_t id;

@@ -10,10 +10,7 @@ load helpers
 
 setup_file() {
         containers_setup_file
-        local ref
-        ref="$(registry_addr)/roost-test/net:latest"
-        roost pull -q "$ref" >/dev/null
-        roost tag "$ref" net
+        setup_net_image
 }
 
 teardown_file() {

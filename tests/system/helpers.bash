@@ -55,6 +55,14 @@ setup_busybox() {
         roost tag "$ref" busybox
 }
 
+# Pulls the net fixture (busybox, iperf3, httpd) and names it "net".
+setup_net_image() {
+        local ref
+        ref="$(registry_addr)/roost-test/net:latest"
+        roost pull -q "$ref" >/dev/null
+        roost tag "$ref" net
+}
+
 # the scopes of running containers
 container_scopes() {
         systemctl --user list-units --plain --no-legend 'roost-*.scope' | grep -v -e 'roost-holder' -e 'roost-slirp-' | awk '{print $1}'
