@@ -143,6 +143,10 @@ bool cli_confirm(const char *warning);
  * show_space). 0 or an exit code. */
 typedef gboolean (*CliPruneCall)(RoostManager1 *proxy, gchar ***out_removed, GCancellable *cancellable, GError **error);
 int cli_prune(bool force, const char *warning, CliPruneCall call, const char *heading, bool show_space);
+/* What a prune removed, under its heading (nothing when nothing went). */
+void cli_print_removed(const char *heading, char *const *removed);
+/* What an image prune deleted and the space it freed, as docker prints it. */
+void cli_print_deleted_images(char *const *deleted, guint64 reclaimed);
 
 /* cmd-create.c: a size flag (512m, 1g, -1 for unlimited); prints the error */
 int cli_size_flag(const char *flag, const char *s, gint64 *ret);

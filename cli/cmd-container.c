@@ -281,16 +281,32 @@ int cli_prune(bool force, const char *warning, CliPruneCall call, const char *he
                 return EXIT_ROOST_ERROR;
         if (!call(cli.manager, &removed, NULL, &error))
                 return cli_fail_gerror(error, NULL);
-        if (removed && removed[0]) {
-                printf("%s\n", heading);
-                for (char **r = removed; *r; r++)
-                        printf("%s\n", *r);
-                printf("\n");
-        }
+        cli_print_removed(heading, removed);
         /* what they free is not tracked; docker prints none for networks */
         if (show_space)
                 printf("Total reclaimed space: 0B\n");
         return 0;
+}
+
+void cli_print_removed(const char *heading, char *const *removed) {
+        if (!removed || !removed[0])
+                return;
+        printf("%s\n", heading);
+        for (char *const *r = removed; *r; r++)
+                printf("%s\n", *r);
+        printf("\n");
+}
+
+void cli_print_deleted_images(char *const *deleted, guint64 reclaimed) {
+        g_autofree char *size = cli_human_size(reclaimed);
+
+        if (deleted && deleted[0]) {
+                printf("Deleted Images:\n");
+                for (char *const *d = deleted; *d; d++)
+                        printf("deleted: %s\n", *d);
+                printf("\n");
+        }
+        printf("Total reclaimed space: %s\n", size);
 }
 
 bool cli_confirm(const char *warning) {

@@ -660,11 +660,10 @@ static JsonNode *history_row_json(const char *id, gint64 created, const char *by
 static int run_history(const Command *cmd, void *o, int argc, char **argv) {
         HistoryOpts *opts = o;
         g_autoptr(GError) error = NULL;
-        g_autofree char *path = NULL;
+        g_autofree char *path = NULL, *image_id = NULL;
         g_autoptr(RoostImage1) img = NULL;
         g_autoptr(GVariant) steps = NULL;
         g_autoptr(GPtrArray) table = g_ptr_array_new_with_free_func((GDestroyNotify) g_strfreev);
-        const char *image_id;
         OutputFormat fmt;
         GVariantIter it;
         gint64 created;
@@ -678,10 +677,12 @@ static int run_history(const Command *cmd, void *o, int argc, char **argv) {
         if (cli_connect() < 0)
                 return EXIT_ROOST_ERROR;
         if (!roost_manager1_call_get_image_sync(cli.manager, argv[0], &path, NULL, &error) ||
-            !(img = roost_image1_proxy_new_sync(cli.bus, G_DBUS_PROXY_FLAGS_NONE, ROOST_BUS_NAME, path, NULL, &error)) ||
+            !(img = roost_image1_proxy_new_sync(cli.bus, G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES, ROOST_BUS_NAME, path,
+                                                NULL, &error)) ||
             !roost_image1_call_history_sync(img, &steps, NULL, &error))
                 return fail_call(error, argv[0]);
-        image_id = roost_image1_get_id(img);
+        /* the object path ends in the ID's hex */
+        image_id = g_strconcat("sha256:", strrchr(path, '/') + 1, NULL);
         g_ptr_array_add(table, g_strsplit("IMAGE|CREATED|CREATED BY|SIZE|COMMENT", "|", -1));
         g_variant_iter_init(&it, steps);
         while (g_variant_iter_next(&it, "(x&s&stb)", &created, &by, &comment, &size, &empty)) {
@@ -817,7 +818,6 @@ static int run_image_prune(const Command *cmd, void *o, int argc, char **argv) {
         PruneOpts *opts = o;
         g_autoptr(GError) error = NULL;
         g_auto(GStrv) deleted = NULL;
-        g_autofree char *size = NULL;
         guint64 reclaimed = 0;
 
         if (!opts->force && isatty(STDIN_FILENO)) {
@@ -832,14 +832,7 @@ static int run_image_prune(const Command *cmd, void *o, int argc, char **argv) {
                 return EXIT_ROOST_ERROR;
         if (!roost_manager1_call_prune_images_sync(cli.manager, opts->all, &deleted, &reclaimed, NULL, &error))
                 return cli_fail_gerror(error, NULL);
-        if (deleted && deleted[0]) {
-                printf("Deleted Images:\n");
-                for (char **d = deleted; *d; d++)
-                        printf("deleted: %s\n", *d);
-                printf("\n");
-        }
-        size = cli_human_size(reclaimed);
-        printf("Total reclaimed space: %s\n", size);
+        cli_print_deleted_images(deleted, reclaimed);
         return 0;
 }
 

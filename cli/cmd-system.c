@@ -258,15 +258,6 @@ static const CliOption system_prune_options[] = {
         {},
 };
 
-static void print_removed(const char *heading, char **removed) {
-        if (!removed || !removed[0])
-                return;
-        printf("%s\n", heading);
-        for (char **r = removed; *r; r++)
-                printf("%s\n", *r);
-        printf("\n");
-}
-
 /* docker system prune: what the four prunes remove, in the order that frees
  * the most (containers first, so their networks, volumes and images are
  * unused by the time those go). */
@@ -287,7 +278,6 @@ static int run_system_prune(const Command *cmd, void *o, int argc, char **argv) 
                 opts->all ? "images without at least one container associated to them" : "dangling images");
         g_autoptr(GError) error = NULL;
         g_auto(GStrv) images = NULL;
-        g_autofree char *size = NULL;
         guint64 reclaimed = 0;
 
         if (!opts->force && !cli_confirm(warning))
@@ -300,18 +290,11 @@ static int run_system_prune(const Command *cmd, void *o, int argc, char **argv) 
                         continue;
                 if (!steps[i].call(cli.manager, &removed, NULL, &error))
                         return cli_fail_gerror(error, NULL);
-                print_removed(steps[i].heading, removed);
+                cli_print_removed(steps[i].heading, removed);
         }
         if (!roost_manager1_call_prune_images_sync(cli.manager, opts->all, &images, &reclaimed, NULL, &error))
                 return cli_fail_gerror(error, NULL);
-        if (images && images[0]) {
-                printf("Deleted Images:\n");
-                for (char **d = images; *d; d++)
-                        printf("deleted: %s\n", *d);
-                printf("\n");
-        }
-        size = cli_human_size(reclaimed);
-        printf("Total reclaimed space: %s\n", size);
+        cli_print_deleted_images(images, reclaimed);
         return 0;
 }
 

@@ -1126,7 +1126,8 @@ static int portfwd_start(Container *c, Endpoint *first, char **specs, char *list
         return 0;
 }
 
-/* A forwarder that died under a running container comes back: its other
+/* A forwarder that died under a running container comes back (the caller
+ * saves the net state): its other
  * ports open again, and the runtime finds a seccomp listener again (without
  * one, exec into the container fails). Ports handed over to the container
  * stay its own (--adopt). The container's processes that were trapped by
@@ -1160,7 +1161,6 @@ static void portfwd_restart(Container *c) {
         if (scope_attach(c->daemon, scope, cn->portfwd_pid) < 0)
                 log_debug("Container %s: its new port forwarder stays out of its scope.", c->name);
         log_info("Container %s: port forwarder restarted (PID %d).", c->name, (int) cn->portfwd_pid);
-        net_state_save(c);
 }
 
 /* --- start, stop, adopt ------------------------------------------------------------ */
@@ -1313,6 +1313,7 @@ void container_net_adopt(Container *c) {
                         log_warning("The port forwarder of container %s is gone.", c->name);
                         cn->portfwd_pid = 0;
                         portfwd_restart(c);
+                        net_state_save(c);
                 } else if (cn->portfwd_pid > 0 && portfwd_watch(c, false) < 0)
                         cn->portfwd_pid = 0;
         }
