@@ -22,6 +22,21 @@ report "roostd idle RSS, ${IDLE_WAIT:-35} s after the last call (KiB, target <= 
 report "roostd idle PSS (KiB)" "$(awk '/^Pss:/ {print $2}' /proc/$pid/smaps_rollup)"
 report "roostd idle anonymous memory (KiB)" "$(awk '/^Anonymous:/ {print $2}' /proc/$pid/smaps_rollup)"
 
+# For scale: a program that only waits, linked against the libraries roostd
+# links (its DT_NEEDED list; those libraries load theirs). What it holds is
+# what loading them costs, before roostd does anything.
+floor_dir=$(mktemp -d)
+printf '#include <unistd.h>\nint main(void) { pause(); return 0; }\n' >"$floor_dir/floor.c"
+needed=$(readelf -d "$(readlink -f /proc/$pid/exe)" | sed -n 's/.*NEEDED.*\[\(.*\)\]/-l:\1/p' | grep -v -- '-l:libc\.so' | tr '\n' ' ')
+# shellcheck disable=SC2086
+if gcc -o "$floor_dir/floor" "$floor_dir/floor.c" -Wl,--no-as-needed $needed 2>/dev/null; then
+        "$floor_dir/floor" & floor_pid=$!
+        sleep 0.5
+        report "a do-nothing program linking roostd's libraries: RSS (KiB)" "$(rss_kib "$floor_pid")"
+        kill "$floor_pid"
+fi
+rm -rf "$floor_dir"
+
 info_ms=$(hyperfine_median "$N" roost info)
 report "roost info, median wall (ms, n=$N)" "$info_ms"
 busctl_ms=$(hyperfine_median "$N" busctl --user call io.roost.Roost1 /io/roost/Roost1 io.roost.Manager1 Version)

@@ -3,7 +3,7 @@
 #include <archive_entry.h>
 #include <fcntl.h>
 #include <glib.h>
-#include <json-glib/json-glib.h>
+#include "json.h"
 #include <sys/random.h>
 #include <sys/stat.h>
 
@@ -72,9 +72,8 @@ static int sink_commit(Sink *s, char digest[static DIGEST_STRING_MAX]) {
 int archive_load(int in_fd, int ingest_fd, int blobs_fd, FILE *out, char **ret_error) {
         struct archive *a = archive_read_new();
         struct archive_entry *e;
-        g_autoptr(JsonBuilder) b = json_builder_new();
-        g_autoptr(JsonGenerator) gen = json_generator_new();
-        g_autoptr(JsonNode) root = NULL;
+        g_autoptr(RJsonBuilder) b = rjson_builder_new();
+        g_autoptr(json_t) root = NULL;
         g_autofree char *text = NULL;
         unsigned n = 0;
         int r = 0, k;
@@ -88,9 +87,9 @@ int archive_load(int in_fd, int ingest_fd, int blobs_fd, FILE *out, char **ret_e
                 archive_read_free(a);
                 return -EBADMSG;
         }
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "files");
-        json_builder_begin_object(b);
+        rjson_begin_object(b);
+        rjson_key(b, "files");
+        rjson_begin_object(b);
         while ((k = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
                 const char *name = archive_entry_pathname(e);
                 char digest[DIGEST_STRING_MAX];
@@ -137,8 +136,8 @@ int archive_load(int in_fd, int ingest_fd, int blobs_fd, FILE *out, char **ret_e
                         r = -EBADMSG;
                         break;
                 }
-                json_builder_set_member_name(b, startswith(name, "./") ? name + 2 : name);
-                json_builder_add_string_value(b, digest);
+                rjson_key(b, startswith(name, "./") ? name + 2 : name);
+                rjson_add_string(b, digest);
                 n++;
         }
         archive_read_free(a);
@@ -149,11 +148,12 @@ int archive_load(int in_fd, int ingest_fd, int blobs_fd, FILE *out, char **ret_e
                                       "skopeo oci-archive)?");
                 return -EBADMSG;
         }
-        json_builder_end_object(b);
-        json_builder_end_object(b);
-        root = json_builder_get_root(b);
-        json_generator_set_root(gen, root);
-        text = json_generator_to_data(gen, NULL);
+        rjson_end_object(b);
+        rjson_end_object(b);
+        root = rjson_builder_root(b);
+        text = rjson_dump(root, false);
+        if (!text)
+                return -ENOMEM;
         fprintf(out, "%s\n", text);
         return 0;
 }
@@ -303,21 +303,20 @@ static int write_blob(struct archive *w, int blobs_fd, const char *digest, bool 
 
 int archive_save(int plan_fd, int blobs_fd, int out_fd, char **ret_error) {
         _cleanup_free_ char *text = NULL;
-        g_autoptr(JsonParser) p = json_parser_new();
+        g_autoptr(json_t) root = NULL;
         struct archive *w = NULL;
-        JsonArray *entries;
-        JsonNode *root;
+        const json_t *entries;
         size_t len;
         int r;
 
         r = read_full_fd(plan_fd, PLAN_MAX, &text, &len);
-        if (r < 0 || !json_parser_load_from_data(p, text, (gssize) len, NULL) || !(root = json_parser_get_root(p)) ||
-            !JSON_NODE_HOLDS_OBJECT(root) ||
-            !json_object_has_member(json_node_get_object(root), "entries")) {
+        if (r < 0 || !(root = rjson_parse(text, (ssize_t) len, NULL)) || !json_is_object(root) ||
+            !json_object_get(root, "entries")) {
                 *ret_error = g_strdup("cannot read the save plan");
                 return -EINVAL;
         }
-        entries = json_object_get_array_member(json_node_get_object(root), "entries");
+        /* NULL (no entries) when it is not an array */
+        entries = rjson_get_array(root, "entries");
         w = archive_write_new();
         if (!w)
                 return -ENOMEM;
@@ -329,13 +328,13 @@ int archive_save(int plan_fd, int blobs_fd, int out_fd, char **ret_error) {
                 return -EIO;
         }
         g_autoptr(GHashTable) dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-        for (guint i = 0; r >= 0 && i < json_array_get_length(entries); i++) {
-                JsonObject *o = json_array_get_object_element(entries, i);
-                const char *name = json_object_get_string_member_with_default(o, "name", NULL);
-                const char *data = json_object_get_string_member_with_default(o, "data", NULL);
-                const char *blob = json_object_get_string_member_with_default(o, "blob", NULL);
-                bool decompress = json_object_get_boolean_member_with_default(o, "decompress", FALSE);
-                uint64_t size = data ? strlen(data) : (uint64_t) json_object_get_int_member_with_default(o, "size", 0);
+        for (size_t i = 0; r >= 0 && i < json_array_size(entries); i++) {
+                const json_t *o = json_array_get(entries, i);
+                const char *name = rjson_get_string(o, "name");
+                const char *data = rjson_get_string(o, "data");
+                const char *blob = rjson_get_string(o, "blob");
+                bool decompress = rjson_get_bool_or(o, "decompress", false);
+                uint64_t size = data ? strlen(data) : (uint64_t) rjson_get_int_or(o, "size", 0);
                 struct archive_entry *e = archive_entry_new();
 
                 if (!name || (!data && !blob)) {

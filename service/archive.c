@@ -5,7 +5,7 @@
  * the call when everything is done, without blocking its loop. */
 #include <fcntl.h>
 #include <glib.h>
-#include <json-glib/json-glib.h>
+#include "json.h"
 #include <sys/mman.h>
 #include <time.h>
 
@@ -235,37 +235,35 @@ static char *descriptor_json(const char *media_type, const char *digest, uint64_
 
 /* docker save / podman save: manifest.json names each image's config and
  * layer tars; an OCI manifest is written for them. */
-static int load_docker(ArchiveOp *op, JsonObject *files, const char *manifest_digest, char **ret_error) {
+static int load_docker(ArchiveOp *op, const json_t *files, const char *manifest_digest, char **ret_error) {
         _cleanup_free_ char *body = NULL;
-        g_autoptr(JsonParser) p = json_parser_new();
-        JsonNode *root;
-        JsonArray *list;
+        g_autoptr(json_t) list = NULL;
         size_t len;
         int r;
 
         r = read_blob(op->d, manifest_digest, &body, &len);
         if (r < 0)
                 return r;
-        if (!json_parser_load_from_data(p, body, (gssize) len, NULL) || !(root = json_parser_get_root(p)) ||
-            !JSON_NODE_HOLDS_ARRAY(root)) {
+        list = rjson_parse(body, (ssize_t) len, NULL);
+        if (!json_is_array(list)) {
                 *ret_error = strdup("manifest.json of the docker-archive is not a JSON array");
                 return -EBADMSG;
         }
-        list = json_node_get_array(root);
-        for (guint i = 0; i < json_array_get_length(list); i++) {
-                JsonObject *o = json_array_get_object_element(list, i);
-                const char *config = o ? json_object_get_string_member_with_default(o, "Config", NULL) : NULL;
-                JsonArray *layers = o && json_object_has_member(o, "Layers") ? json_object_get_array_member(o, "Layers") : NULL;
-                JsonArray *tags = o && json_object_has_member(o, "RepoTags") && !json_object_get_null_member(o, "RepoTags")
-                                          ? json_object_get_array_member(o, "RepoTags") : NULL;
-                const char *cdigest = config ? json_object_get_string_member_with_default(files, config, NULL) : NULL;
+        for (size_t i = 0; i < json_array_size(list); i++) {
+                /* an entry that is not an object has no members: the
+                 * accessors answer NULL */
+                const json_t *o = json_array_get(list, i);
+                const char *config = rjson_get_string(o, "Config");
+                const json_t *layers = rjson_get_array(o, "Layers");
+                const json_t *tags = rjson_get_array(o, "RepoTags");
+                const char *cdigest = config ? rjson_get_string(files, config) : NULL;
                 g_autoptr(GString) m = g_string_new(NULL);
                 g_autofree char *cdesc = NULL;
                 char digest[DIGEST_STRING_MAX];
                 LoadItem *item;
 
                 if (!cdigest || !layers) {
-                        *ret_error = g_strdup_printf("manifest.json entry %u names a config or layers that are not in the archive",
+                        *ret_error = g_strdup_printf("manifest.json entry %zu names a config or layers that are not in the archive",
                                                      i + 1);
                         return -EBADMSG;
                 }
@@ -273,9 +271,9 @@ static int load_docker(ArchiveOp *op, JsonObject *files, const char *manifest_di
                 cdesc = descriptor_json(MT_OCI_CONFIG, cdigest, content_store_blob_size(images_store(op->d), cdigest));
                 g_string_append_printf(m, "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":%s,\"layers\":[",
                                        MT_OCI_MANIFEST, cdesc);
-                for (guint k = 0; k < json_array_get_length(layers); k++) {
-                        const char *path = json_array_get_string_element(layers, k);
-                        const char *ld = path ? json_object_get_string_member_with_default(files, path, NULL) : NULL;
+                for (size_t k = 0; k < json_array_size(layers); k++) {
+                        const char *path = json_string_value(json_array_get(layers, k));
+                        const char *ld = path ? rjson_get_string(files, path) : NULL;
                         g_autofree char *ldesc = NULL;
                         if (!ld) {
                                 *ret_error = g_strdup_printf("layer %s named in manifest.json is not in the archive", strna(path));
@@ -297,8 +295,8 @@ static int load_docker(ArchiveOp *op, JsonObject *files, const char *manifest_di
                 g_queue_push_tail(&op->items, item);
                 item->manifest_len = m->len;
                 item->manifest_body = g_string_free(g_steal_pointer(&m), FALSE);
-                for (guint k = 0; tags && k < json_array_get_length(tags); k++) {
-                        char *n = normalise_name(json_array_get_string_element(tags, k));
+                for (size_t k = 0; k < json_array_size(tags); k++) {
+                        char *n = normalise_name(json_string_value(json_array_get(tags, k)));
                         if (n && strv_push(&item->names, n) < 0)
                                 return -ENOMEM;
                 }
@@ -308,11 +306,10 @@ static int load_docker(ArchiveOp *op, JsonObject *files, const char *manifest_di
 
 static void on_load_helper(void *userdata, int r, const char *output) {
         ArchiveOp *op = userdata;
-        g_autoptr(JsonParser) p = json_parser_new();
+        g_autoptr(json_t) root = NULL;
         _cleanup_free_ char *error = NULL;
-        JsonObject *files = NULL;
-        JsonNode *root;
-        const char *idx, *man;
+        const char *idx, *man, *name;
+        json_t *files, *v;
 
         op->helper = NULL;
         if (r < 0) {
@@ -321,20 +318,16 @@ static void on_load_helper(void *userdata, int r, const char *output) {
                         *why ? strstrip_trailing((char *) why) : strerror(-r));
                 return;
         }
-        if (json_parser_load_from_data(p, output, -1, NULL) && (root = json_parser_get_root(p)) &&
-            JSON_NODE_HOLDS_OBJECT(root) && json_object_has_member(json_node_get_object(root), "files"))
-                files = json_object_get_object_member(json_node_get_object(root), "files");
+        root = rjson_parse(output, -1, NULL);
+        files = rjson_get_object(root, "files");
         if (!files) {
                 op_fail(op, ROOST_ERROR_FAILED, "the archive reader gave no result");
                 return;
         }
-        {
-                g_autoptr(GList) names = json_object_get_members(files);
-                for (GList *l = names; l; l = l->next)
-                        op_lease(op, json_object_get_string_member(files, l->data));
-        }
-        idx = json_object_get_string_member_with_default(files, "index.json", NULL);
-        man = json_object_get_string_member_with_default(files, "manifest.json", NULL);
+        json_object_foreach(files, name, v)
+                op_lease(op, json_string_value(v));
+        idx = rjson_get_string(files, "index.json");
+        man = rjson_get_string(files, "manifest.json");
         if (idx)
                 r = load_oci(op, idx, &error);
         else if (man)
@@ -537,46 +530,40 @@ static void on_save_helper(void *userdata, int r, const char *output) {
         op_free(op);
 }
 
-static void plan_blob(JsonBuilder *b, GHashTable *seen, const char *name, const char *digest, uint64_t size,
+static void plan_blob(RJsonBuilder *b, GHashTable *seen, const char *name, const char *digest, uint64_t size,
                       bool decompress) {
         /* seen: name -> digest, also what the save leases */
         if (g_hash_table_contains(seen, name))
                 return;
         g_hash_table_insert(seen, g_strdup(name), g_strdup(digest));
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "name");
-        json_builder_add_string_value(b, name);
-        json_builder_set_member_name(b, "blob");
-        json_builder_add_string_value(b, digest);
-        json_builder_set_member_name(b, "size");
-        json_builder_add_int_value(b, (gint64) size);
-        json_builder_set_member_name(b, "decompress");
-        json_builder_add_boolean_value(b, decompress);
-        json_builder_end_object(b);
+        rjson_begin_object(b);
+        rjson_key(b, "name");
+        rjson_add_string(b, name);
+        rjson_key(b, "blob");
+        rjson_add_string(b, digest);
+        rjson_key(b, "size");
+        rjson_add_int(b, (gint64) size);
+        rjson_key(b, "decompress");
+        rjson_add_bool(b, decompress);
+        rjson_end_object(b);
 }
 
-static void plan_data(JsonBuilder *b, const char *name, const char *data) {
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "name");
-        json_builder_add_string_value(b, name);
-        json_builder_set_member_name(b, "data");
-        json_builder_add_string_value(b, data);
-        json_builder_end_object(b);
-}
-
-static char *node_string(JsonNode *n) {
-        g_autoptr(JsonGenerator) gen = json_generator_new();
-        json_generator_set_root(gen, n);
-        return json_generator_to_data(gen, NULL);
+static void plan_data(RJsonBuilder *b, const char *name, const char *data) {
+        rjson_begin_object(b);
+        rjson_key(b, "name");
+        rjson_add_string(b, name);
+        rjson_key(b, "data");
+        rjson_add_string(b, data);
+        rjson_end_object(b);
 }
 
 int method_save_images(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Daemon *d = userdata;
         _cleanup_strv_free_ char **refs = NULL;
-        g_autoptr(JsonBuilder) plan = json_builder_new();
-        g_autoptr(JsonBuilder) meta = json_builder_new();
+        g_autoptr(RJsonBuilder) plan = rjson_builder_new();
+        g_autoptr(RJsonBuilder) meta = rjson_builder_new();
         g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-        g_autoptr(JsonNode) plan_root = NULL, meta_root = NULL;
+        g_autoptr(json_t) plan_root = NULL, meta_root = NULL;
         g_autofree char *meta_text = NULL, *plan_text = NULL;
         _cleanup_close_ int memfd = -EBADF;
         const char *format;
@@ -597,20 +584,20 @@ int method_save_images(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 return sd_bus_error_setf(error, ROOST_ERROR_INVALID_ARGUMENT, "Name at least one image to save.");
         docker = streq_ptr(format, "docker-archive");
 
-        json_builder_begin_object(plan);
-        json_builder_set_member_name(plan, "entries");
-        json_builder_begin_array(plan);
+        rjson_begin_object(plan);
+        rjson_key(plan, "entries");
+        rjson_begin_array(plan);
         if (docker)
-                json_builder_begin_array(meta);
+                rjson_begin_array(meta);
         else {
                 plan_data(plan, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}");
-                json_builder_begin_object(meta);
-                json_builder_set_member_name(meta, "schemaVersion");
-                json_builder_add_int_value(meta, 2);
-                json_builder_set_member_name(meta, "mediaType");
-                json_builder_add_string_value(meta, MT_OCI_INDEX);
-                json_builder_set_member_name(meta, "manifests");
-                json_builder_begin_array(meta);
+                rjson_begin_object(meta);
+                rjson_key(meta, "schemaVersion");
+                rjson_add_int(meta, 2);
+                rjson_key(meta, "mediaType");
+                rjson_add_string(meta, MT_OCI_INDEX);
+                rjson_key(meta, "manifests");
+                rjson_begin_array(meta);
         }
         for (char **ref = refs; *ref; ref++) {
                 _cleanup_free_ char *id = NULL, *name = NULL;
@@ -635,41 +622,41 @@ int method_save_images(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                                                  "The manifest or config of %s is missing from the content store: pull it again.", *ref);
                 if (docker) {
                         g_autofree char *cname = g_strdup_printf("%s.json", digest_hex(img->id));
-                        json_builder_begin_object(meta);
-                        json_builder_set_member_name(meta, "Config");
-                        json_builder_add_string_value(meta, cname);
-                        json_builder_set_member_name(meta, "RepoTags");
-                        json_builder_begin_array(meta);
+                        rjson_begin_object(meta);
+                        rjson_key(meta, "Config");
+                        rjson_add_string(meta, cname);
+                        rjson_key(meta, "RepoTags");
+                        rjson_begin_array(meta);
                         if (name) {
                                 _cleanup_free_ char *f = reference_familiar(name);
-                                json_builder_add_string_value(meta, f);
+                                rjson_add_string(meta, f);
                         }
-                        json_builder_end_array(meta);
-                        json_builder_set_member_name(meta, "Layers");
-                        json_builder_begin_array(meta);
+                        rjson_end_array(meta);
+                        rjson_key(meta, "Layers");
+                        rjson_begin_array(meta);
                         plan_blob(plan, seen, cname, img->id, content_store_blob_size(cs, img->id), false);
                 } else {
                         g_autofree char *mname = g_strdup_printf("blobs/sha256/%s", digest_hex(img->manifest_digest));
                         g_autofree char *cname = g_strdup_printf("blobs/sha256/%s", digest_hex(img->id));
                         uint64_t msize = content_store_blob_size(cs, img->manifest_digest);
-                        json_builder_begin_object(meta);
-                        json_builder_set_member_name(meta, "mediaType");
-                        json_builder_add_string_value(meta, img->manifest_media_type);
-                        json_builder_set_member_name(meta, "digest");
-                        json_builder_add_string_value(meta, img->manifest_digest);
-                        json_builder_set_member_name(meta, "size");
-                        json_builder_add_int_value(meta, (gint64) msize);
+                        rjson_begin_object(meta);
+                        rjson_key(meta, "mediaType");
+                        rjson_add_string(meta, img->manifest_media_type);
+                        rjson_key(meta, "digest");
+                        rjson_add_string(meta, img->manifest_digest);
+                        rjson_key(meta, "size");
+                        rjson_add_int(meta, (gint64) msize);
                         if (name) {
                                 _cleanup_free_ char *f = reference_familiar(name);
-                                json_builder_set_member_name(meta, "annotations");
-                                json_builder_begin_object(meta);
-                                json_builder_set_member_name(meta, OCI_ANNOTATION_REF_NAME);
-                                json_builder_add_string_value(meta, f);
-                                json_builder_set_member_name(meta, CONTAINERD_ANNOTATION_IMAGE_NAME);
-                                json_builder_add_string_value(meta, name);
-                                json_builder_end_object(meta);
+                                rjson_key(meta, "annotations");
+                                rjson_begin_object(meta);
+                                rjson_key(meta, OCI_ANNOTATION_REF_NAME);
+                                rjson_add_string(meta, f);
+                                rjson_key(meta, CONTAINERD_ANNOTATION_IMAGE_NAME);
+                                rjson_add_string(meta, name);
+                                rjson_end_object(meta);
                         }
-                        json_builder_end_object(meta);
+                        rjson_end_object(meta);
                         plan_blob(plan, seen, mname, img->manifest_digest, msize, false);
                         plan_blob(plan, seen, cname, img->id, content_store_blob_size(cs, img->id), false);
                 }
@@ -682,7 +669,7 @@ int method_save_images(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                         if (docker) {
                                 g_autofree char *lname = g_strdup_printf("%s/layer.tar", digest_hex(l->diff_id));
                                 bool compressed = layer_compression(l->media_type) != LAYER_COMPRESSION_NONE;
-                                json_builder_add_string_value(meta, lname);
+                                rjson_add_string(meta, lname);
                                 plan_blob(plan, seen, lname, l->digest, compressed ? l->size : l->blob_size, compressed);
                         } else {
                                 g_autofree char *lname = g_strdup_printf("blobs/sha256/%s", digest_hex(l->digest));
@@ -690,20 +677,22 @@ int method_save_images(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                         }
                 }
                 if (docker) {
-                        json_builder_end_array(meta);
-                        json_builder_end_object(meta);
+                        rjson_end_array(meta);
+                        rjson_end_object(meta);
                 }
         }
-        json_builder_end_array(meta);
+        rjson_end_array(meta);
         if (!docker)
-                json_builder_end_object(meta);
-        meta_root = json_builder_get_root(meta);
-        meta_text = node_string(meta_root);
+                rjson_end_object(meta);
+        meta_root = rjson_builder_root(meta);
+        meta_text = rjson_dump(meta_root, false);
         plan_data(plan, docker ? "manifest.json" : "index.json", meta_text);
-        json_builder_end_array(plan);
-        json_builder_end_object(plan);
-        plan_root = json_builder_get_root(plan);
-        plan_text = node_string(plan_root);
+        rjson_end_array(plan);
+        rjson_end_object(plan);
+        plan_root = rjson_builder_root(plan);
+        plan_text = rjson_dump(plan_root, false);
+        if (!meta_text || !plan_text)
+                return -ENOMEM;
 
         memfd = memfd_create("roost-save-plan", MFD_CLOEXEC);
         if (memfd < 0 || loop_write(memfd, plan_text, strlen(plan_text)) < 0 || lseek(memfd, 0, SEEK_SET) < 0)

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <fcntl.h>
-#include <json-glib/json-glib.h>
 #include <linux/openat2.h>
 #include <poll.h>
 #include <sched.h>
@@ -19,6 +18,7 @@
 #include "container-run.h"
 #include "networks.h"
 #include "fileio.h"
+#include "json.h"
 #include "kv.h"
 #include "log.h"
 #include "ns-util.h"
@@ -1475,9 +1475,8 @@ int method_container_exec(sd_bus_message *m, void *userdata, sd_bus_error *error
 
         {
                 /* the container's own process settings, with exec's overrides */
-                g_autoptr(JsonBuilder) b = json_builder_new();
-                g_autoptr(JsonGenerator) gen = json_generator_new();
-                g_autoptr(JsonNode) root = NULL;
+                g_autoptr(RJsonBuilder) b = rjson_builder_new();
+                g_autoptr(json_t) root = NULL;
                 g_auto(GStrv) caps = oci_spec_capabilities(c->options);
                 g_autoptr(GPtrArray) e = g_ptr_array_new();
 
@@ -1487,71 +1486,70 @@ int method_container_exec(sd_bus_message *m, void *userdata, sd_bus_error *error
                         g_ptr_array_add(e, *x);
                 for (const char **x = env; x && *x; x++)
                         g_ptr_array_add(e, (char *) *x);
-                json_builder_begin_object(b);
-                json_builder_set_member_name(b, "terminal");
-                json_builder_add_boolean_value(b, tty);
+                rjson_begin_object(b);
+                rjson_key(b, "terminal");
+                rjson_add_bool(b, tty);
                 if (tty && rows > 0) {
                         /* the runtime sizes the pty before the process runs */
-                        json_builder_set_member_name(b, "consoleSize");
-                        json_builder_begin_object(b);
-                        json_builder_set_member_name(b, "height");
-                        json_builder_add_int_value(b, rows);
-                        json_builder_set_member_name(b, "width");
-                        json_builder_add_int_value(b, cols);
-                        json_builder_end_object(b);
+                        rjson_key(b, "consoleSize");
+                        rjson_begin_object(b);
+                        rjson_key(b, "height");
+                        rjson_add_int(b, rows);
+                        rjson_key(b, "width");
+                        rjson_add_int(b, cols);
+                        rjson_end_object(b);
                 }
-                json_builder_set_member_name(b, "user");
-                json_builder_begin_object(b);
-                json_builder_set_member_name(b, "uid");
-                json_builder_add_int_value(b, uid);
-                json_builder_set_member_name(b, "gid");
-                json_builder_add_int_value(b, gid);
+                rjson_key(b, "user");
+                rjson_begin_object(b);
+                rjson_key(b, "uid");
+                rjson_add_int(b, uid);
+                rjson_key(b, "gid");
+                rjson_add_int(b, gid);
                 if (gids->len) {
-                        json_builder_set_member_name(b, "additionalGids");
-                        json_builder_begin_array(b);
+                        rjson_key(b, "additionalGids");
+                        rjson_begin_array(b);
                         for (guint i = 0; i < gids->len; i++)
-                                json_builder_add_int_value(b, g_array_index(gids, gid_t, i));
-                        json_builder_end_array(b);
+                                rjson_add_int(b, g_array_index(gids, gid_t, i));
+                        rjson_end_array(b);
                 }
-                json_builder_end_object(b);
-                json_builder_set_member_name(b, "args");
-                json_builder_begin_array(b);
+                rjson_end_object(b);
+                rjson_key(b, "args");
+                rjson_begin_array(b);
                 for (const char **a = cmd; *a; a++)
-                        json_builder_add_string_value(b, *a);
-                json_builder_end_array(b);
-                json_builder_set_member_name(b, "env");
-                json_builder_begin_array(b);
+                        rjson_add_string(b, *a);
+                rjson_end_array(b);
+                rjson_key(b, "env");
+                rjson_begin_array(b);
                 {
                         bool have_path = false;
                         for (guint i = 0; i < e->len; i++)
                                 have_path = have_path || g_str_has_prefix(e->pdata[i], "PATH=");
                         if (!have_path)
-                                json_builder_add_string_value(b, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+                                rjson_add_string(b, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
                         if (tty)
-                                json_builder_add_string_value(b, "TERM=xterm");
+                                rjson_add_string(b, "TERM=xterm");
                 }
                 for (guint i = 0; i < e->len; i++)
-                        json_builder_add_string_value(b, e->pdata[i]);
-                json_builder_end_array(b);
-                json_builder_set_member_name(b, "cwd");
-                json_builder_add_string_value(b, !isempty(cwd) ? cwd : !isempty(c->options->working_dir) ? c->options->working_dir
+                        rjson_add_string(b, e->pdata[i]);
+                rjson_end_array(b);
+                rjson_key(b, "cwd");
+                rjson_add_string(b, !isempty(cwd) ? cwd : !isempty(c->options->working_dir) ? c->options->working_dir
                                                              : !isempty(img->working_dir) ? img->working_dir : "/");
-                json_builder_set_member_name(b, "capabilities");
-                json_builder_begin_object(b);
+                rjson_key(b, "capabilities");
+                rjson_begin_object(b);
                 for (const char *const *set = (const char *const[]) { "bounding", "effective", "permitted", NULL }; *set; set++) {
-                        json_builder_set_member_name(b, *set);
-                        json_builder_begin_array(b);
+                        rjson_key(b, *set);
+                        rjson_begin_array(b);
                         for (char **x = caps; *x; x++)
-                                json_builder_add_string_value(b, *x);
-                        json_builder_end_array(b);
+                                rjson_add_string(b, *x);
+                        rjson_end_array(b);
                 }
-                json_builder_end_object(b);
-                json_builder_set_member_name(b, "noNewPrivileges");
-                json_builder_add_boolean_value(b, c->options->no_new_privileges);
-                json_builder_end_object(b);
-                root = json_builder_get_root(b);
-                json_generator_set_root(gen, root);
-                json = json_generator_to_data(gen, NULL);
+                rjson_end_object(b);
+                rjson_key(b, "noNewPrivileges");
+                rjson_add_bool(b, c->options->no_new_privileges);
+                rjson_end_object(b);
+                root = rjson_builder_root(b);
+                json = rjson_dump(root, false);
         }
 
         {

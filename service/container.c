@@ -2,7 +2,6 @@
 #include <ftw.h>
 #include <sched.h>
 #include <sys/mount.h>
-#include <json-glib/json-glib.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -11,6 +10,7 @@
 #include "container-image.h"
 #include "container-run.h"
 #include "container.h"
+#include "json.h"
 #include "networks.h"
 #include "log.h"
 #include "names.h"
@@ -496,24 +496,24 @@ static char *usec_to_rfc3339(uint64_t usec) {
         return g_date_time_format(t, "%Y-%m-%dT%H:%M:%S.%fZ");
 }
 
-static void json_add_strv(JsonBuilder *b, const char *name, char **v) {
-        json_builder_set_member_name(b, name);
+static void json_add_strv(RJsonBuilder *b, const char *name, char **v) {
+        rjson_key(b, name);
         if (!v) {
-                json_builder_add_null_value(b);
+                rjson_add_null(b);
                 return;
         }
-        json_builder_begin_array(b);
+        rjson_begin_array(b);
         for (char **s = v; *s; s++)
-                json_builder_add_string_value(b, *s);
-        json_builder_end_array(b);
+                rjson_add_string(b, *s);
+        rjson_end_array(b);
 }
 
-static void json_add_str(JsonBuilder *b, const char *name, const char *v) {
-        json_builder_set_member_name(b, name);
-        json_builder_add_string_value(b, strempty(v));
+static void json_add_str(RJsonBuilder *b, const char *name, const char *v) {
+        rjson_key(b, name);
+        rjson_add_string(b, strempty(v));
 }
 
-static void json_add_time(JsonBuilder *b, const char *name, uint64_t usec) {
+static void json_add_time(RJsonBuilder *b, const char *name, uint64_t usec) {
         g_autofree char *s = usec_to_rfc3339(usec);
         json_add_str(b, name, s);
 }
@@ -521,138 +521,138 @@ static void json_add_time(JsonBuilder *b, const char *name, uint64_t usec) {
 static int method_inspect(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Container *c = userdata;
         const ContainerOptions *o = c->options;
-        g_autoptr(JsonBuilder) b = json_builder_new();
-        g_autoptr(JsonNode) root = NULL;
+        g_autoptr(RJsonBuilder) b = rjson_builder_new();
+        g_autoptr(json_t) root = NULL;
         g_autofree char *json = NULL, *name = g_strdup_printf("/%s", c->name);
         GHashTableIter it;
         gpointer k, v;
         char buf[32];
 
-        json_builder_begin_object(b);
+        rjson_begin_object(b);
         json_add_str(b, "Id", c->id);
         json_add_time(b, "Created", c->created_at);
         json_add_str(b, "Path", c->command && c->command[0] ? c->command[0] : "");
-        json_builder_set_member_name(b, "Args");
-        json_builder_begin_array(b);
+        rjson_key(b, "Args");
+        rjson_begin_array(b);
         for (char **a = c->command && c->command[0] ? c->command + 1 : NULL; a && *a; a++)
-                json_builder_add_string_value(b, *a);
-        json_builder_end_array(b);
+                rjson_add_string(b, *a);
+        rjson_end_array(b);
 
-        json_builder_set_member_name(b, "State");
-        json_builder_begin_object(b);
+        rjson_key(b, "State");
+        rjson_begin_object(b);
         json_add_str(b, "Status", container_state_to_string(c->state));
-        json_builder_set_member_name(b, "Running");
-        json_builder_add_boolean_value(b, container_is_active(c));
-        json_builder_set_member_name(b, "Paused");
-        json_builder_add_boolean_value(b, c->state == CONTAINER_PAUSED);
-        json_builder_set_member_name(b, "Restarting");
-        json_builder_add_boolean_value(b, c->state == CONTAINER_RESTARTING);
-        json_builder_set_member_name(b, "Pid");
-        json_builder_add_int_value(b, container_is_active(c) ? c->pid : 0);
-        json_builder_set_member_name(b, "ExitCode");
-        json_builder_add_int_value(b, c->exit_code);
+        rjson_key(b, "Running");
+        rjson_add_bool(b, container_is_active(c));
+        rjson_key(b, "Paused");
+        rjson_add_bool(b, c->state == CONTAINER_PAUSED);
+        rjson_key(b, "Restarting");
+        rjson_add_bool(b, c->state == CONTAINER_RESTARTING);
+        rjson_key(b, "Pid");
+        rjson_add_int(b, container_is_active(c) ? c->pid : 0);
+        rjson_key(b, "ExitCode");
+        rjson_add_int(b, c->exit_code);
         json_add_str(b, "Error", c->error);
         json_add_time(b, "StartedAt", c->started_at);
         json_add_time(b, "FinishedAt", c->finished_at);
-        json_builder_end_object(b);
+        rjson_end_object(b);
 
         json_add_str(b, "Image", c->image_id);
         json_add_str(b, "Name", name);
-        json_builder_set_member_name(b, "RestartCount");
-        json_builder_add_int_value(b, c->restart_count);
+        rjson_key(b, "RestartCount");
+        rjson_add_int(b, c->restart_count);
         json_add_str(b, "LogPath", c->log_path);
         json_add_str(b, "Driver", c->daemon->facts.storage_driver);
 
-        json_builder_set_member_name(b, "HostConfig");
-        json_builder_begin_object(b);
+        rjson_key(b, "HostConfig");
+        rjson_begin_object(b);
         json_add_str(b, "NetworkMode", o->network_mode);
-        json_builder_set_member_name(b, "RestartPolicy");
-        json_builder_begin_object(b);
+        rjson_key(b, "RestartPolicy");
+        rjson_begin_object(b);
         {
                 const char *p = restart_policy_string(o, buf, sizeof buf);
                 g_autofree char *pname = g_strndup(p, strcspn(p, ":"));
                 json_add_str(b, "Name", pname);
-                json_builder_set_member_name(b, "MaximumRetryCount");
-                json_builder_add_int_value(b, o->restart_max);
+                rjson_key(b, "MaximumRetryCount");
+                rjson_add_int(b, o->restart_max);
         }
-        json_builder_end_object(b);
-        json_builder_set_member_name(b, "AutoRemove");
-        json_builder_add_boolean_value(b, o->auto_remove);
-        json_builder_set_member_name(b, "Privileged");
-        json_builder_add_boolean_value(b, o->privileged);
-        json_builder_set_member_name(b, "ReadonlyRootfs");
-        json_builder_add_boolean_value(b, o->read_only);
-        json_builder_set_member_name(b, "Init");
-        json_builder_add_boolean_value(b, o->init);
+        rjson_end_object(b);
+        rjson_key(b, "AutoRemove");
+        rjson_add_bool(b, o->auto_remove);
+        rjson_key(b, "Privileged");
+        rjson_add_bool(b, o->privileged);
+        rjson_key(b, "ReadonlyRootfs");
+        rjson_add_bool(b, o->read_only);
+        rjson_key(b, "Init");
+        rjson_add_bool(b, o->init);
         json_add_strv(b, "CapAdd", o->cap_add);
         json_add_strv(b, "CapDrop", o->cap_drop);
-        json_builder_set_member_name(b, "Memory");
-        json_builder_add_int_value(b, o->memory);
-        json_builder_set_member_name(b, "NanoCpus");
-        json_builder_add_int_value(b, o->nano_cpus);
-        json_builder_set_member_name(b, "PidsLimit");
-        json_builder_add_int_value(b, o->pids_limit);
+        rjson_key(b, "Memory");
+        rjson_add_int(b, o->memory);
+        rjson_key(b, "NanoCpus");
+        rjson_add_int(b, o->nano_cpus);
+        rjson_key(b, "PidsLimit");
+        rjson_add_int(b, o->pids_limit);
         json_add_str(b, "UsernsMode", o->userns);
-        json_builder_set_member_name(b, "LogConfig");
-        json_builder_begin_object(b);
+        rjson_key(b, "LogConfig");
+        rjson_begin_object(b);
         json_add_str(b, "Type", o->log_driver);
-        json_builder_end_object(b);
+        rjson_end_object(b);
         container_net_port_bindings(c, b);
-        json_builder_set_member_name(b, "PublishAllPorts");
-        json_builder_add_boolean_value(b, o->publish_all);
+        rjson_key(b, "PublishAllPorts");
+        rjson_add_bool(b, o->publish_all);
         json_add_strv(b, "Dns", o->dns);
         json_add_strv(b, "DnsSearch", o->dns_search);
         json_add_strv(b, "DnsOptions", o->dns_options);
         json_add_strv(b, "ExtraHosts", o->extra_hosts);
-        json_builder_end_object(b);
+        rjson_end_object(b);
         container_net_inspect(c, b);
 
-        json_builder_set_member_name(b, "Config");
-        json_builder_begin_object(b);
+        rjson_key(b, "Config");
+        rjson_begin_object(b);
         {
                 g_autofree char *short_id = g_strndup(c->id, 12);
                 json_add_str(b, "Hostname", !isempty(o->hostname) ? o->hostname : short_id);
         }
         json_add_str(b, "User", o->user);
-        json_builder_set_member_name(b, "Tty");
-        json_builder_add_boolean_value(b, o->tty);
-        json_builder_set_member_name(b, "OpenStdin");
-        json_builder_add_boolean_value(b, o->open_stdin);
+        rjson_key(b, "Tty");
+        rjson_add_bool(b, o->tty);
+        rjson_key(b, "OpenStdin");
+        rjson_add_bool(b, o->open_stdin);
         json_add_strv(b, "Env", o->env);
         json_add_strv(b, "Cmd", o->cmd);
         json_add_strv(b, "Entrypoint", o->entrypoint);
         json_add_str(b, "Image", c->image_ref);
         json_add_str(b, "WorkingDir", o->working_dir);
         json_add_str(b, "StopSignal", o->stop_signal);
-        json_builder_set_member_name(b, "Labels");
-        json_builder_begin_object(b);
+        rjson_key(b, "Labels");
+        rjson_begin_object(b);
         g_hash_table_iter_init(&it, o->labels);
         while (g_hash_table_iter_next(&it, &k, &v)) {
-                json_builder_set_member_name(b, k);
-                json_builder_add_string_value(b, v);
+                rjson_key(b, k);
+                rjson_add_string(b, v);
         }
-        json_builder_end_object(b);
-        json_builder_end_object(b);
+        rjson_end_object(b);
+        rjson_end_object(b);
 
-        json_builder_set_member_name(b, "Mounts");
-        json_builder_begin_array(b);
+        rjson_key(b, "Mounts");
+        rjson_begin_array(b);
         for (size_t i = 0; i < o->n_mounts; i++) {
                 const MountSpec *ms = &o->mounts[i];
-                json_builder_begin_object(b);
+                rjson_begin_object(b);
                 json_add_str(b, "Type", ms->kind == MOUNT_BIND ? "bind" : ms->kind == MOUNT_VOLUME ? "volume" : "tmpfs");
                 if (ms->kind == MOUNT_VOLUME)
                         json_add_str(b, "Name", ms->source);
                 json_add_str(b, "Source", ms->source);
                 json_add_str(b, "Destination", ms->target);
-                json_builder_set_member_name(b, "RW");
-                json_builder_add_boolean_value(b, !ms->readonly);
-                json_builder_end_object(b);
+                rjson_key(b, "RW");
+                rjson_add_bool(b, !ms->readonly);
+                rjson_end_object(b);
         }
-        json_builder_end_array(b);
-        json_builder_end_object(b);
+        rjson_end_array(b);
+        rjson_end_object(b);
 
-        root = json_builder_get_root(b);
-        json = json_to_string(root, TRUE);
+        root = rjson_builder_root(b);
+        json = rjson_dump(root, true);
         return sd_bus_reply_method_return(m, "s", json);
 }
 

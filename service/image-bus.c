@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <fnmatch.h>
 #include <glib.h>
-#include <json-glib/json-glib.h>
 
 #include "bus-util.h"
 #include "container-image.h"
 #include "image-bus.h"
 #include "images.h"
+#include "json.h"
 #include "log.h"
 #include "pull.h"
 #include "reference.h"
@@ -111,47 +111,46 @@ static int image_prop(sd_bus *bus, const char *path, const char *interface, cons
         return -EINVAL;
 }
 
-static void add_strv(JsonBuilder *b, const char *name, char *const *l) {
-        json_builder_set_member_name(b, name);
+static void add_strv(RJsonBuilder *b, const char *name, char *const *l) {
+        rjson_key(b, name);
         if (!l) {
-                json_builder_add_null_value(b);
+                rjson_add_null(b);
                 return;
         }
-        json_builder_begin_array(b);
+        rjson_begin_array(b);
         for (char *const *i = l; *i; i++)
-                json_builder_add_string_value(b, *i);
-        json_builder_end_array(b);
+                rjson_add_string(b, *i);
+        rjson_end_array(b);
 }
 
-static void add_set(JsonBuilder *b, const char *name, char *const *keys) {
+static void add_set(RJsonBuilder *b, const char *name, char *const *keys) {
         if (!keys || !*keys)
                 return;
-        json_builder_set_member_name(b, name);
-        json_builder_begin_object(b);
+        rjson_key(b, name);
+        rjson_begin_object(b);
         for (char *const *k = keys; *k; k++) {
-                json_builder_set_member_name(b, *k);
-                json_builder_begin_object(b);
-                json_builder_end_object(b);
+                rjson_key(b, *k);
+                rjson_begin_object(b);
+                rjson_end_object(b);
         }
-        json_builder_end_object(b);
+        rjson_end_object(b);
 }
 
-static void add_str(JsonBuilder *b, const char *name, const char *v) {
-        json_builder_set_member_name(b, name);
-        json_builder_add_string_value(b, strempty(v));
+static void add_str(RJsonBuilder *b, const char *name, const char *v) {
+        rjson_key(b, name);
+        rjson_add_string(b, strempty(v));
 }
 
 /* As docker's image inspect shows an image. */
 static char *image_inspect_json(Daemon *d, const Image *img) {
-        g_autoptr(JsonBuilder) b = json_builder_new();
-        g_autoptr(JsonGenerator) gen = json_generator_new();
-        g_autoptr(JsonNode) root = NULL;
+        g_autoptr(RJsonBuilder) b = rjson_builder_new();
+        g_autoptr(json_t) root = NULL;
         _cleanup_strv_free_ char **tags = familiar_strv(img->repo_tags), **digests = familiar_strv(img->repo_digests);
         const ImageConfig *c = img->config;
         g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(img->created);
         g_autofree char *created = dt ? g_date_time_format_iso8601(dt) : NULL;
 
-        json_builder_begin_object(b);
+        rjson_begin_object(b);
         add_str(b, "Id", img->id);
         add_strv(b, "RepoTags", tags);
         add_strv(b, "RepoDigests", digests);
@@ -159,8 +158,8 @@ static char *image_inspect_json(Daemon *d, const Image *img) {
         add_str(b, "Comment", "");
         add_str(b, "Created", c && c->created ? c->created : created);
         add_str(b, "Author", c ? c->author : NULL);
-        json_builder_set_member_name(b, "Config");
-        json_builder_begin_object(b);
+        rjson_key(b, "Config");
+        rjson_begin_object(b);
         if (c) {
                 add_str(b, "User", c->user);
                 add_set(b, "ExposedPorts", c->exposed_ports);
@@ -169,47 +168,47 @@ static char *image_inspect_json(Daemon *d, const Image *img) {
                 add_strv(b, "Cmd", c->cmd);
                 add_set(b, "Volumes", c->volumes);
                 add_str(b, "WorkingDir", c->working_dir);
-                json_builder_set_member_name(b, "Labels");
+                rjson_key(b, "Labels");
                 if (c->labels && *c->labels) {
-                        json_builder_begin_object(b);
+                        rjson_begin_object(b);
                         for (char **l = c->labels; l[0] && l[1]; l += 2) {
-                                json_builder_set_member_name(b, l[0]);
-                                json_builder_add_string_value(b, l[1]);
+                                rjson_key(b, l[0]);
+                                rjson_add_string(b, l[1]);
                         }
-                        json_builder_end_object(b);
+                        rjson_end_object(b);
                 } else
-                        json_builder_add_null_value(b);
+                        rjson_add_null(b);
                 if (c->stop_signal)
                         add_str(b, "StopSignal", c->stop_signal);
         }
-        json_builder_end_object(b);
+        rjson_end_object(b);
         add_str(b, "Architecture", img->architecture);
         if (img->variant)
                 add_str(b, "Variant", img->variant);
         add_str(b, "Os", img->os);
-        json_builder_set_member_name(b, "Size");
-        json_builder_add_int_value(b, (gint64) img->size);
-        json_builder_set_member_name(b, "RootFS");
-        json_builder_begin_object(b);
+        rjson_key(b, "Size");
+        rjson_add_int(b, (int64_t) img->size);
+        rjson_key(b, "RootFS");
+        rjson_begin_object(b);
         add_str(b, "Type", "layers");
-        json_builder_set_member_name(b, "Layers");
-        json_builder_begin_array(b);
+        rjson_key(b, "Layers");
+        rjson_begin_array(b);
         for (size_t i = 0; i < img->n_layers; i++)
-                json_builder_add_string_value(b, img->layers[i].diff_id);
-        json_builder_end_array(b);
-        json_builder_end_object(b);
-        json_builder_set_member_name(b, "Descriptor");
-        json_builder_begin_object(b);
+                rjson_add_string(b, img->layers[i].diff_id);
+        rjson_end_array(b);
+        rjson_end_object(b);
+        rjson_key(b, "Descriptor");
+        rjson_begin_object(b);
         add_str(b, "mediaType", img->manifest_media_type);
         add_str(b, "digest", img->manifest_digest);
-        json_builder_set_member_name(b, "size");
-        json_builder_add_int_value(b, (gint64) content_store_blob_size(images_store(d), img->manifest_digest));
-        json_builder_end_object(b);
-        json_builder_set_member_name(b, "GraphDriver");
-        json_builder_begin_object(b);
+        rjson_key(b, "size");
+        rjson_add_int(b, (int64_t) content_store_blob_size(images_store(d), img->manifest_digest));
+        rjson_end_object(b);
+        rjson_key(b, "GraphDriver");
+        rjson_begin_object(b);
         add_str(b, "Name", d->facts.storage_driver);
-        json_builder_set_member_name(b, "Data");
-        json_builder_begin_object(b);
+        rjson_key(b, "Data");
+        rjson_begin_object(b);
         {
                 g_autoptr(GString) lower = g_string_new(NULL);
                 for (size_t i = img->n_layers; i > 0; i--)
@@ -217,12 +216,11 @@ static char *image_inspect_json(Daemon *d, const Image *img) {
                                                digest_hex(img->layers[i - 1].chain_id));
                 add_str(b, "LowerDir", lower->str);
         }
-        json_builder_end_object(b);
-        json_builder_end_object(b);
-        json_builder_end_object(b);
-        root = json_builder_get_root(b);
-        json_generator_set_root(gen, root);
-        return json_generator_to_data(gen, NULL);
+        rjson_end_object(b);
+        rjson_end_object(b);
+        rjson_end_object(b);
+        root = rjson_builder_root(b);
+        return rjson_dump(root, false);
 }
 
 /* The image of the object a method was called on, with its config. */

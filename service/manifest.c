@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <glib.h>
-#include <json-glib/json-glib.h>
 
+#include "json.h"
 #include "manifest.h"
 
 static int fail(char **ret_error, int r, const char *fmt, ...) _printf_(3, 4);
@@ -64,87 +64,79 @@ bool media_type_is_config(const char *mt) {
         return mt && (streq(mt, MT_OCI_CONFIG) || streq(mt, MT_DOCKER_CONFIG));
 }
 
-static char *dup_member(JsonObject *o, const char *name) {
-        JsonNode *n = json_object_get_member(o, name);
-        if (!n || !JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_STRING)
-                return NULL;
-        return strdup(json_node_get_string(n));
+static char *dup_member(const json_t *o, const char *name) {
+        const char *s = rjson_get_string(o, name);
+        return s ? strdup(s) : NULL;
 }
 
-static int parse_descriptor(JsonNode *node, Descriptor *d, const char *what, char **ret_error) {
-        JsonObject *o = JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
-        JsonNode *n;
+static int parse_descriptor(const json_t *o, Descriptor *d, const char *what, char **ret_error) {
+        json_t *n;
 
-        if (!o)
+        if (!json_is_object(o))
                 return fail(ret_error, -EBADMSG, "%s is not a JSON object", what);
         d->media_type = dup_member(o, "mediaType");
         d->digest = dup_member(o, "digest");
         if (!d->digest || !digest_is_valid(d->digest))
                 return fail(ret_error, -EBADMSG, "%s has no valid sha256 digest (\"%s\")", what, strna(d->digest));
-        n = json_object_get_member(o, "size");
-        if (!n || !JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_INT64 || json_node_get_int(n) < 0)
+        n = json_object_get(o, "size");
+        if (!json_is_integer(n) || json_integer_value(n) < 0)
                 return fail(ret_error, -EBADMSG, "%s %s has no valid size", what, d->digest);
-        d->size = (uint64_t) json_node_get_int(n);
+        d->size = (uint64_t) json_integer_value(n);
 
-        n = json_object_get_member(o, "platform");
-        if (n && JSON_NODE_HOLDS_OBJECT(n)) {
-                JsonObject *p = json_node_get_object(n);
-                d->platform.os = dup_member(p, "os");
-                d->platform.arch = dup_member(p, "architecture");
-                d->platform.variant = dup_member(p, "variant");
+        n = rjson_get_object(o, "platform");
+        if (n) {
+                d->platform.os = dup_member(n, "os");
+                d->platform.arch = dup_member(n, "architecture");
+                d->platform.variant = dup_member(n, "variant");
         }
-        n = json_object_get_member(o, "annotations");
-        if (n && JSON_NODE_HOLDS_OBJECT(n))
-        {
-                d->ref_name = dup_member(json_node_get_object(n), OCI_ANNOTATION_REF_NAME);
-                d->image_name = dup_member(json_node_get_object(n), CONTAINERD_ANNOTATION_IMAGE_NAME);
+        n = rjson_get_object(o, "annotations");
+        if (n) {
+                d->ref_name = dup_member(n, OCI_ANNOTATION_REF_NAME);
+                d->image_name = dup_member(n, CONTAINERD_ANNOTATION_IMAGE_NAME);
         }
         return 0;
 }
 
-static int parse_descriptor_array(JsonObject *o, const char *member, size_t max, Descriptor **ret, size_t *ret_n,
+static int parse_descriptor_array(const json_t *o, const char *member, size_t max, Descriptor **ret, size_t *ret_n,
                                   const char *what, char **ret_error) {
-        JsonNode *n = json_object_get_member(o, member);
-        JsonArray *a;
+        json_t *a = rjson_get_array(o, member);
         Descriptor *list;
-        guint len;
+        size_t len;
         int r;
 
-        if (!n || !JSON_NODE_HOLDS_ARRAY(n))
+        if (!a)
                 return fail(ret_error, -EBADMSG, "the manifest has no \"%s\" array", member);
-        a = json_node_get_array(n);
-        len = json_array_get_length(a);
+        len = json_array_size(a);
         if (len > max)
-                return fail(ret_error, -E2BIG, "the manifest lists %u %s, more than the %zu roost accepts", len, member, max);
-        list = calloc(MAX(len, 1u), sizeof(Descriptor));
+                return fail(ret_error, -E2BIG, "the manifest lists %zu %s, more than the %zu roost accepts", len, member, max);
+        list = calloc(MAX(len, (size_t) 1), sizeof(Descriptor));
         if (!list)
                 return -ENOMEM;
         *ret = list;
         *ret_n = len;
-        for (guint i = 0; i < len; i++) {
-                g_autofree char *w = g_strdup_printf("%s %u", what, i + 1);
-                r = parse_descriptor(json_array_get_element(a, i), &list[i], w, ret_error);
+        for (size_t i = 0; i < len; i++) {
+                g_autofree char *w = g_strdup_printf("%s %zu", what, i + 1);
+                r = parse_descriptor(json_array_get(a, i), &list[i], w, ret_error);
                 if (r < 0)
                         return r;
         }
         return 0;
 }
 
-static JsonNode *parse_json(const char *data, size_t size, char **ret_error) {
-        g_autoptr(JsonParser) p = json_parser_new_immutable();
-        g_autoptr(GError) err = NULL;
-        JsonNode *root;
+/* The document's root object (a new reference), or NULL with *ret_error set. */
+static json_t *parse_json(const char *data, size_t size, char **ret_error) {
+        g_autofree char *err = NULL;
+        g_autoptr(json_t) root = rjson_parse(data, (ssize_t) size, &err);
 
-        if (!json_parser_load_from_data(p, data, (gssize) size, &err)) {
-                fail(ret_error, -EBADMSG, "not valid JSON: %s", err->message);
+        if (!root) {
+                fail(ret_error, -EBADMSG, "not valid JSON: %s", err);
                 return NULL;
         }
-        root = json_parser_get_root(p);
-        if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
+        if (!json_is_object(root)) {
                 fail(ret_error, -EBADMSG, "not a JSON object");
                 return NULL;
         }
-        return json_node_ref(root);
+        return g_steal_pointer(&root);
 }
 
 #define SCHEMA1_MESSAGE                                                                                        \
@@ -154,11 +146,10 @@ static JsonNode *parse_json(const char *data, size_t size, char **ret_error) {
         "'docker push' with a current Docker engine"
 
 int manifest_parse(const char *data, size_t size, const char *content_type, Manifest **ret, char **ret_error) {
-        g_autoptr(JsonNode) root = NULL;
+        g_autoptr(json_t) o = NULL;
         _cleanup_(manifest_freep) Manifest *m = NULL;
         _cleanup_free_ char *mt = NULL;
-        JsonObject *o;
-        JsonNode *sv;
+        int64_t sv;
         int r;
 
         if (content_type && (startswith(content_type, MT_DOCKER_SCHEMA1) || startswith(content_type, MT_DOCKER_SCHEMA1_SIGNED)))
@@ -166,13 +157,11 @@ int manifest_parse(const char *data, size_t size, const char *content_type, Mani
         if (size > OCI_MANIFEST_MAX)
                 return fail(ret_error, -EFBIG, "the manifest is %zu bytes, more than the %u MiB limit", size,
                             OCI_MANIFEST_MAX >> 20);
-        root = parse_json(data, size, ret_error);
-        if (!root)
+        o = parse_json(data, size, ret_error);
+        if (!o)
                 return -EBADMSG;
-        o = json_node_get_object(root);
 
-        sv = json_object_get_member(o, "schemaVersion");
-        if (sv && JSON_NODE_HOLDS_VALUE(sv) && json_node_get_value_type(sv) == G_TYPE_INT64 && json_node_get_int(sv) == 1)
+        if (rjson_get_int(o, "schemaVersion", &sv) && sv == 1)
                 return fail(ret_error, -EPROTONOSUPPORT, SCHEMA1_MESSAGE);
 
         mt = dup_member(o, "mediaType");
@@ -181,9 +170,9 @@ int manifest_parse(const char *data, size_t size, const char *content_type, Mani
                 mt = strndup(content_type, strcspn(content_type, "; "));
         if (!mt) {
                 /* OCI allows leaving mediaType out: tell by the shape */
-                if (json_object_has_member(o, "manifests"))
+                if (json_object_get(o, "manifests"))
                         mt = strdup(MT_OCI_INDEX);
-                else if (json_object_has_member(o, "config") && json_object_has_member(o, "layers"))
+                else if (json_object_get(o, "config") && json_object_get(o, "layers"))
                         mt = strdup(MT_OCI_MANIFEST);
                 else
                         return fail(ret_error, -EBADMSG, "the document is neither an image manifest nor an index "
@@ -205,7 +194,7 @@ int manifest_parse(const char *data, size_t size, const char *content_type, Mani
                 if (r < 0)
                         return r;
         } else if (streq(m->media_type, MT_OCI_MANIFEST) || streq(m->media_type, MT_DOCKER_MANIFEST)) {
-                JsonNode *c = json_object_get_member(o, "config");
+                json_t *c = json_object_get(o, "config");
                 m->kind = MANIFEST_IMAGE;
                 if (!c)
                         return fail(ret_error, -EBADMSG, "the manifest has no config");
@@ -313,27 +302,26 @@ void image_config_free(ImageConfig *c) {
 }
 
 /* A JSON array of strings as a strv; NULL when absent or null. */
-static int get_strv(JsonObject *o, const char *name, char ***ret) {
-        JsonNode *n = o ? json_object_get_member(o, name) : NULL;
-        JsonArray *a;
+static int get_strv(const json_t *o, const char *name, char ***ret) {
+        json_t *a = json_object_get(o, name);
+        json_t *e;
+        size_t i;
         char **l;
 
         *ret = NULL;
-        if (!n || JSON_NODE_HOLDS_NULL(n))
+        if (!a || json_is_null(a))
                 return 0;
-        if (!JSON_NODE_HOLDS_ARRAY(n))
+        if (!json_is_array(a))
                 return -EBADMSG;
-        a = json_node_get_array(n);
-        l = calloc(json_array_get_length(a) + 1, sizeof(char *));
+        l = calloc(json_array_size(a) + 1, sizeof(char *));
         if (!l)
                 return -ENOMEM;
-        for (guint i = 0; i < json_array_get_length(a); i++) {
-                JsonNode *e = json_array_get_element(a, i);
-                if (!JSON_NODE_HOLDS_VALUE(e) || json_node_get_value_type(e) != G_TYPE_STRING) {
+        json_array_foreach(a, i, e) {
+                if (!json_is_string(e)) {
                         strv_free(l);
                         return -EBADMSG;
                 }
-                l[i] = strdup(json_node_get_string(e));
+                l[i] = strdup(json_string_value(e));
                 if (!l[i]) {
                         strv_free(l);
                         return -ENOMEM;
@@ -344,24 +332,22 @@ static int get_strv(JsonObject *o, const char *name, char ***ret) {
 }
 
 /* The keys of an object ({"80/tcp": {}}), or key/value pairs of a string map. */
-static int get_keys(JsonObject *o, const char *name, bool with_values, char ***ret) {
-        JsonNode *n = o ? json_object_get_member(o, name) : NULL;
-        g_autoptr(GList) members = NULL;
+static int get_keys(const json_t *o, const char *name, bool with_values, char ***ret) {
+        json_t *map = rjson_get_object(o, name);
+        const char *key;
+        json_t *v;
 
         *ret = NULL;
-        if (!n || !JSON_NODE_HOLDS_OBJECT(n))
+        if (!map)
                 return 0;
-        members = json_object_get_members(json_node_get_object(n));
         *ret = calloc(1, sizeof(char *));
         if (!*ret)
                 return -ENOMEM;
-        for (GList *l = members; l; l = l->next) {
-                if (strv_extend(ret, l->data) < 0)
+        json_object_foreach(map, key, v) {
+                if (strv_extend(ret, key) < 0)
                         return -ENOMEM;
                 if (with_values) {
-                        JsonNode *v = json_object_get_member(json_node_get_object(n), l->data);
-                        const char *s = v && JSON_NODE_HOLDS_VALUE(v) && json_node_get_value_type(v) == G_TYPE_STRING
-                                                ? json_node_get_string(v) : "";
+                        const char *s = json_is_string(v) ? json_string_value(v) : "";
                         if (strv_extend(ret, s) < 0)
                                 return -ENOMEM;
                 }
@@ -370,19 +356,17 @@ static int get_keys(JsonObject *o, const char *name, bool with_values, char ***r
 }
 
 int image_config_parse(const char *data, size_t size, ImageConfig **ret, char **ret_error) {
-        g_autoptr(JsonNode) root = NULL;
+        g_autoptr(json_t) o = NULL;
         _cleanup_(image_config_freep) ImageConfig *c = NULL;
-        JsonObject *o, *cfg = NULL, *rootfs = NULL;
-        JsonNode *n;
+        json_t *cfg, *rootfs, *history;
         int r;
 
         if (size > OCI_CONFIG_MAX)
                 return fail(ret_error, -EFBIG, "the image config is %zu bytes, more than the %u MiB limit", size,
                             OCI_CONFIG_MAX >> 20);
-        root = parse_json(data, size, ret_error);
-        if (!root)
+        o = parse_json(data, size, ret_error);
+        if (!o)
                 return -EBADMSG;
-        o = json_node_get_object(root);
         c = calloc(1, sizeof *c);
         if (!c)
                 return -ENOMEM;
@@ -396,9 +380,7 @@ int image_config_parse(const char *data, size_t size, ImageConfig **ret, char **
                 if (dt)
                         c->created_unix = g_date_time_to_unix(dt);
         }
-        n = json_object_get_member(o, "config");
-        if (n && JSON_NODE_HOLDS_OBJECT(n))
-                cfg = json_node_get_object(n);
+        cfg = rjson_get_object(o, "config");
         if (cfg) {
                 c->user = dup_member(cfg, "User");
                 c->working_dir = dup_member(cfg, "WorkingDir");
@@ -411,29 +393,24 @@ int image_config_parse(const char *data, size_t size, ImageConfig **ret, char **
                     (r = get_keys(cfg, "Volumes", false, &c->volumes)) < 0)
                         return r;
         }
-        n = json_object_get_member(o, "rootfs");
-        if (n && JSON_NODE_HOLDS_OBJECT(n))
-                rootfs = json_node_get_object(n);
+        rootfs = rjson_get_object(o, "rootfs");
         if (!rootfs || get_strv(rootfs, "diff_ids", &c->diff_ids) < 0 || !c->diff_ids)
                 return fail(ret_error, -EBADMSG, "the image config has no rootfs.diff_ids");
         for (char **d = c->diff_ids; *d; d++)
                 if (!digest_is_valid(*d))
                         return fail(ret_error, -EBADMSG, "the image config has an invalid diff_id \"%.80s\"", *d);
-        n = json_object_get_member(o, "history");
-        if (n && JSON_NODE_HOLDS_ARRAY(n)) {
-                JsonArray *a = json_node_get_array(n);
-                size_t len = json_array_get_length(a);
+        history = rjson_get_array(o, "history");
+        if (history) {
+                size_t len = json_array_size(history);
                 c->history = calloc(len ?: 1, sizeof *c->history);
                 if (!c->history)
                         return -ENOMEM;
                 for (size_t i = 0; i < len; i++) {
-                        JsonNode *e = json_array_get_element(a, (guint) i);
+                        json_t *eo = json_array_get(history, i);
                         ImageHistory *h = &c->history[c->n_history];
                         _cleanup_free_ char *created = NULL;
-                        JsonObject *eo;
-                        if (!JSON_NODE_HOLDS_OBJECT(e))
+                        if (!json_is_object(eo))
                                 continue;
-                        eo = json_node_get_object(e);
                         created = dup_member(eo, "created");
                         if (created) {
                                 g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601(created, NULL);
@@ -441,10 +418,7 @@ int image_config_parse(const char *data, size_t size, ImageConfig **ret, char **
                         }
                         h->created_by = dup_member(eo, "created_by");
                         h->comment = dup_member(eo, "comment");
-                        h->empty_layer = json_object_has_member(eo, "empty_layer") &&
-                                         JSON_NODE_HOLDS_VALUE(json_object_get_member(eo, "empty_layer")) &&
-                                         json_node_get_value_type(json_object_get_member(eo, "empty_layer")) == G_TYPE_BOOLEAN &&
-                                         json_object_get_boolean_member(eo, "empty_layer");
+                        h->empty_layer = rjson_get_bool_or(eo, "empty_layer", false);
                         c->n_history++;
                 }
         }

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <json-glib/json-glib.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/un.h>
@@ -14,6 +13,7 @@
 #include "fileio.h"
 #include "host-subnets.h"
 #include "hosts.h"
+#include "json.h"
 #include "kv.h"
 #include "log.h"
 #include "names.h"
@@ -1391,13 +1391,13 @@ char **container_net_networks(Container *c, GHashTable *all) {
         return g_strv_builder_end(b);
 }
 
-static void json_str(JsonBuilder *b, const char *k, const char *v) {
-        json_builder_set_member_name(b, k);
-        json_builder_add_string_value(b, strempty(v));
+static void json_str(RJsonBuilder *b, const char *k, const char *v) {
+        rjson_key(b, k);
+        rjson_add_string(b, strempty(v));
 }
 
 /* "80/tcp": [{"HostIp": ..., "HostPort": ...}] for each forward of specs */
-static void json_port_map(JsonBuilder *b, char *const *specs, bool bound) {
+static void json_port_map(RJsonBuilder *b, char *const *specs, bool bound) {
         g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
         g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(free);
@@ -1425,8 +1425,8 @@ static void json_port_map(JsonBuilder *b, char *const *specs, bool bound) {
                 }
         }
         for (guint j = 0; j < keys->len; j++) {
-                json_builder_set_member_name(b, keys->pdata[j]);
-                json_builder_begin_array(b);
+                rjson_key(b, keys->pdata[j]);
+                rjson_begin_array(b);
                 for (guint k = 0; k < all->len; k++) {
                         PortForward *f = all->pdata[k];
                         for (size_t i = 0; i < g_array_index(counts, size_t, k); i++) {
@@ -1442,76 +1442,76 @@ static void json_port_map(JsonBuilder *b, char *const *specs, bool bound) {
                                         port[0] = 0;
                                 if (f[i].family == AF_UNSPEC && bound) {
                                         for (int v6 = 0; v6 < 2; v6++) {
-                                                json_builder_begin_object(b);
+                                                rjson_begin_object(b);
                                                 json_str(b, "HostIp", v6 ? "::" : "0.0.0.0");
                                                 json_str(b, "HostPort", port);
-                                                json_builder_end_object(b);
+                                                rjson_end_object(b);
                                         }
                                         continue;
                                 }
-                                json_builder_begin_object(b);
+                                rjson_begin_object(b);
                                 json_str(b, "HostIp", host);
                                 json_str(b, "HostPort", port);
-                                json_builder_end_object(b);
+                                rjson_end_object(b);
                         }
                 }
-                json_builder_end_array(b);
+                rjson_end_array(b);
         }
 }
 
-void container_net_port_bindings(Container *c, JsonBuilder *b) {
-        json_builder_set_member_name(b, "PortBindings");
-        json_builder_begin_object(b);
+void container_net_port_bindings(Container *c, RJsonBuilder *b) {
+        rjson_key(b, "PortBindings");
+        rjson_begin_object(b);
         json_port_map(b, c->options->publish, false);
-        json_builder_end_object(b);
+        rjson_end_object(b);
 }
 
-void container_net_inspect(Container *c, JsonBuilder *b) {
+void container_net_inspect(Container *c, RJsonBuilder *b) {
         Daemon *d = c->daemon;
         g_autoptr(GPtrArray) eps = endpoints_query(d, c->id, NULL);
         char buf[IPAM_ADDRESS_MAX];
 
-        json_builder_set_member_name(b, "NetworkSettings");
-        json_builder_begin_object(b);
+        rjson_key(b, "NetworkSettings");
+        rjson_begin_object(b);
         json_str(b, "SandboxKey", c->net ? c->net->netns_path : "");
-        json_builder_set_member_name(b, "Ports");
-        json_builder_begin_object(b);
+        rjson_key(b, "Ports");
+        rjson_begin_object(b);
         if (c->net)
                 json_port_map(b, c->net->ports, true);
-        json_builder_end_object(b);
+        rjson_end_object(b);
         {
                 Endpoint *first = eps->len > 0 ? eps->pdata[0] : NULL;
                 json_str(b, "IPAddress", first ? fmt_addr(first->address, buf) : "");
-                json_builder_set_member_name(b, "IPPrefixLen");
-                json_builder_add_int_value(b, first ? first->net->subnet.prefixlen : 0);
+                rjson_key(b, "IPPrefixLen");
+                rjson_add_int(b, first ? first->net->subnet.prefixlen : 0);
                 json_str(b, "Gateway", first && !first->net->internal ? fmt_addr(first->net->gateway, buf) : "");
                 json_str(b, "MacAddress", "");
         }
-        json_builder_set_member_name(b, "Networks");
-        json_builder_begin_object(b);
+        rjson_key(b, "Networks");
+        rjson_begin_object(b);
         for (guint i = 0; i < eps->len; i++) {
                 Endpoint *e = eps->pdata[i];
                 g_auto(GStrv) aliases = g_strsplit(strempty(e->aliases), " ", -1);
                 g_autofree char *ifname = c->net ? interface_of(c->net, e->net) : NULL;
-                json_builder_set_member_name(b, e->net->name);
-                json_builder_begin_object(b);
+                rjson_key(b, e->net->name);
+                rjson_begin_object(b);
                 json_str(b, "NetworkID", e->net->id);
                 json_str(b, "IPAddress", fmt_addr(e->address, buf));
-                json_builder_set_member_name(b, "IPPrefixLen");
-                json_builder_add_int_value(b, e->net->subnet.prefixlen);
+                rjson_key(b, "IPPrefixLen");
+                rjson_add_int(b, e->net->subnet.prefixlen);
                 json_str(b, "Gateway", e->net->internal ? "" : fmt_addr(e->net->gateway, buf));
                 json_str(b, "MacAddress", "");
                 json_str(b, "Interface", ifname);
-                json_builder_set_member_name(b, "Aliases");
-                json_builder_begin_array(b);
+                rjson_key(b, "Aliases");
+                rjson_begin_array(b);
                 for (char **a = aliases; *a; a++)
                         if (**a)
-                                json_builder_add_string_value(b, *a);
-                json_builder_end_array(b);
-                json_builder_end_object(b);
+                                rjson_add_string(b, *a);
+                rjson_end_array(b);
+                rjson_end_object(b);
         }
-        json_builder_end_object(b);
-        json_builder_end_object(b);
+        rjson_end_object(b);
+        rjson_end_object(b);
 }
 
 /* --- D-Bus: networks ----------------------------------------------------------------- */

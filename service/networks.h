@@ -105,11 +105,11 @@ char *container_net_ports_text(Container *c);
  * container's, in one query, for listings). */
 GHashTable *container_net_networks_all(Daemon *d);
 char **container_net_networks(Container *c, GHashTable *all);
-/* For inspect (a JsonBuilder positioned in an object): its NetworkSettings
+/* For inspect (an RJsonBuilder positioned in an object): its NetworkSettings
  * member, and HostConfig's PortBindings member. */
-typedef struct _JsonBuilder JsonBuilder;
-void container_net_inspect(Container *c, JsonBuilder *b);
-void container_net_port_bindings(Container *c, JsonBuilder *b);
+typedef struct RJsonBuilder RJsonBuilder;
+void container_net_inspect(Container *c, RJsonBuilder *b);
+void container_net_port_bindings(Container *c, RJsonBuilder *b);
 /* The name changed, or the container is going: the others' /etc/hosts. */
 void container_net_renamed(Container *c);
 

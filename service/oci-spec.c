@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include <json-glib/json-glib.h>
 #include <signal.h>
 #include <sys/capability.h>
 #include <sys/resource.h>
 
+#include "json.h"
 #include "macro.h"
 #include "oci-spec.h"
 #include "seccomp-profile.h"
@@ -141,26 +141,26 @@ static char **build_env(const ContainerOptions *o, const ImageConfig *img, const
         return (char **) g_ptr_array_steal(env, NULL);
 }
 
-static void add_strv(JsonBuilder *b, const char *name, char *const *v) {
-        json_builder_set_member_name(b, name);
-        json_builder_begin_array(b);
+static void add_strv(RJsonBuilder *b, const char *name, char *const *v) {
+        rjson_key(b, name);
+        rjson_begin_array(b);
         for (char *const *s = v; s && *s; s++)
-                json_builder_add_string_value(b, *s);
-        json_builder_end_array(b);
+                rjson_add_string(b, *s);
+        rjson_end_array(b);
 }
 
-static void add_str(JsonBuilder *b, const char *name, const char *v) {
-        json_builder_set_member_name(b, name);
-        json_builder_add_string_value(b, v);
+static void add_str(RJsonBuilder *b, const char *name, const char *v) {
+        rjson_key(b, name);
+        rjson_add_string(b, v);
 }
 
-static void add_mount(JsonBuilder *b, const char *dst, const char *type, const char *src, const char *const *opts) {
-        json_builder_begin_object(b);
+static void add_mount(RJsonBuilder *b, const char *dst, const char *type, const char *src, const char *const *opts) {
+        rjson_begin_object(b);
         add_str(b, "destination", dst);
         add_str(b, "type", type);
         add_str(b, "source", src);
         add_strv(b, "options", (char *const *) opts);
-        json_builder_end_object(b);
+        rjson_end_object(b);
 }
 
 static bool user_mounts_cover(const ContainerOptions *o, const char *dst) {
@@ -170,9 +170,9 @@ static bool user_mounts_cover(const ContainerOptions *o, const char *dst) {
         return false;
 }
 
-static void build_mounts(JsonBuilder *b, const ContainerOptions *o, const SpecContext *ctx, bool systemd) {
-        json_builder_set_member_name(b, "mounts");
-        json_builder_begin_array(b);
+static void build_mounts(RJsonBuilder *b, const ContainerOptions *o, const SpecContext *ctx, bool systemd) {
+        rjson_key(b, "mounts");
+        rjson_begin_array(b);
 
         add_mount(b, "/proc", "proc", "proc", (const char *[]) { "nosuid", "noexec", "nodev", NULL });
         add_mount(b, "/dev", "tmpfs", "tmpfs", (const char *[]) { "nosuid", "strictatime", "mode=755", "size=65536k", NULL });
@@ -234,30 +234,28 @@ static void build_mounts(JsonBuilder *b, const ContainerOptions *o, const SpecCo
                           m->kind == MOUNT_VOLUME && ctx->volume_paths ? ctx->volume_paths[v++] : m->source,
                           (const char *const *) opts->pdata);
         }
-        json_builder_end_array(b);
+        rjson_end_array(b);
 }
 
-static int add_seccomp(JsonBuilder *b, const ContainerOptions *o, const SpecContext *ctx, char *const *caps,
+static int add_seccomp(RJsonBuilder *b, const ContainerOptions *o, const SpecContext *ctx, char *const *caps,
                        char **ret_error) {
         if (o->privileged || (o->seccomp_profile && g_str_equal(o->seccomp_profile, "unconfined")))
                 return 0;
         if (ctx->seccomp_json) {
-                g_autoptr(JsonParser) p = json_parser_new();
-                g_autoptr(GError) e = NULL;
-                JsonNode *root;
+                g_autofree char *e = NULL;
+                g_autoptr(json_t) root = rjson_parse(ctx->seccomp_json, -1, &e);
 
-                if (!json_parser_load_from_data(p, ctx->seccomp_json, -1, &e)) {
-                        *ret_error = g_strdup_printf("the seccomp profile %s is not valid JSON: %s", o->seccomp_profile, e->message);
+                if (!root) {
+                        *ret_error = g_strdup_printf("the seccomp profile %s is not valid JSON: %s", o->seccomp_profile, e);
                         return -EINVAL;
                 }
-                root = json_parser_get_root(p);
-                if (!JSON_NODE_HOLDS_OBJECT(root) || !json_object_has_member(json_node_get_object(root), "defaultAction")) {
+                if (!json_is_object(root) || !json_object_get(root, "defaultAction")) {
                         *ret_error = g_strdup_printf("the seccomp profile %s is not a seccomp profile (no defaultAction)",
                                                      o->seccomp_profile);
                         return -EINVAL;
                 }
-                json_builder_set_member_name(b, "seccomp");
-                json_builder_add_value(b, json_node_copy(root));
+                rjson_key(b, "seccomp");
+                rjson_add_value(b, g_steal_pointer(&root));
                 return 0;
         }
         seccomp_profile_build(b, caps, ctx->bind_listener);
@@ -266,9 +264,8 @@ static int add_seccomp(JsonBuilder *b, const ContainerOptions *o, const SpecCont
 
 int oci_spec_build(const ContainerOptions *o, const ImageConfig *img, const SpecContext *ctx, char **ret_json,
                    char **ret_error) {
-        g_autoptr(JsonBuilder) b = json_builder_new();
-        g_autoptr(JsonGenerator) gen = json_generator_new();
-        g_autoptr(JsonNode) root = NULL;
+        g_autoptr(RJsonBuilder) b = rjson_builder_new();
+        g_autoptr(json_t) root = NULL;
         g_auto(GStrv) args = oci_spec_args(o, img);
         g_auto(GStrv) caps = NULL, env = NULL;
         const char *cwd;
@@ -292,36 +289,36 @@ int oci_spec_build(const ContainerOptions *o, const ImageConfig *img, const Spec
                 args = g_strv_builder_end(sb);
         }
 
-        json_builder_begin_object(b);
+        rjson_begin_object(b);
         add_str(b, "ociVersion", "1.0.2");
 
-        json_builder_set_member_name(b, "process");
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "terminal");
-        json_builder_add_boolean_value(b, o->tty);
-        json_builder_set_member_name(b, "user");
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "uid");
-        json_builder_add_int_value(b, ctx->uid);
-        json_builder_set_member_name(b, "gid");
-        json_builder_add_int_value(b, ctx->gid);
+        rjson_key(b, "process");
+        rjson_begin_object(b);
+        rjson_key(b, "terminal");
+        rjson_add_bool(b, o->tty);
+        rjson_key(b, "user");
+        rjson_begin_object(b);
+        rjson_key(b, "uid");
+        rjson_add_int(b, ctx->uid);
+        rjson_key(b, "gid");
+        rjson_add_int(b, ctx->gid);
         if (ctx->n_additional_gids) {
-                json_builder_set_member_name(b, "additionalGids");
-                json_builder_begin_array(b);
+                rjson_key(b, "additionalGids");
+                rjson_begin_array(b);
                 for (size_t i = 0; i < ctx->n_additional_gids; i++)
-                        json_builder_add_int_value(b, ctx->additional_gids[i]);
-                json_builder_end_array(b);
+                        rjson_add_int(b, ctx->additional_gids[i]);
+                rjson_end_array(b);
         }
-        json_builder_end_object(b);
+        rjson_end_object(b);
         add_strv(b, "args", args);
         add_strv(b, "env", env);
         add_str(b, "cwd", cwd);
-        json_builder_set_member_name(b, "capabilities");
-        json_builder_begin_object(b);
+        rjson_key(b, "capabilities");
+        rjson_begin_object(b);
         add_strv(b, "bounding", caps);
         add_strv(b, "effective", caps);
         add_strv(b, "permitted", caps);
-        json_builder_end_object(b);
+        rjson_end_object(b);
         if (o->n_ulimits) {
                 static const char *const rl_names[] = {
                         [RLIMIT_CPU] = "RLIMIT_CPU",         [RLIMIT_FSIZE] = "RLIMIT_FSIZE",
@@ -333,62 +330,62 @@ int oci_spec_build(const ContainerOptions *o, const ImageConfig *img, const Spec
                         [RLIMIT_MSGQUEUE] = "RLIMIT_MSGQUEUE", [RLIMIT_NICE] = "RLIMIT_NICE",
                         [RLIMIT_RTPRIO] = "RLIMIT_RTPRIO",   [RLIMIT_RTTIME] = "RLIMIT_RTTIME",
                 };
-                json_builder_set_member_name(b, "rlimits");
-                json_builder_begin_array(b);
+                rjson_key(b, "rlimits");
+                rjson_begin_array(b);
                 for (size_t i = 0; i < o->n_ulimits; i++) {
-                        json_builder_begin_object(b);
+                        rjson_begin_object(b);
                         add_str(b, "type", rl_names[o->ulimits[i].resource]);
-                        json_builder_set_member_name(b, "soft");
-                        json_builder_add_int_value(b, (gint64) o->ulimits[i].soft);
-                        json_builder_set_member_name(b, "hard");
-                        json_builder_add_int_value(b, (gint64) o->ulimits[i].hard);
-                        json_builder_end_object(b);
+                        rjson_key(b, "soft");
+                        rjson_add_int(b, (gint64) o->ulimits[i].soft);
+                        rjson_key(b, "hard");
+                        rjson_add_int(b, (gint64) o->ulimits[i].hard);
+                        rjson_end_object(b);
                 }
-                json_builder_end_array(b);
+                rjson_end_array(b);
         }
-        json_builder_set_member_name(b, "noNewPrivileges");
-        json_builder_add_boolean_value(b, o->no_new_privileges);
-        json_builder_end_object(b); /* process */
+        rjson_key(b, "noNewPrivileges");
+        rjson_add_bool(b, o->no_new_privileges);
+        rjson_end_object(b); /* process */
 
-        json_builder_set_member_name(b, "root");
-        json_builder_begin_object(b);
+        rjson_key(b, "root");
+        rjson_begin_object(b);
         add_str(b, "path", ctx->rootfs);
-        json_builder_set_member_name(b, "readonly");
-        json_builder_add_boolean_value(b, o->read_only);
-        json_builder_end_object(b);
+        rjson_key(b, "readonly");
+        rjson_add_bool(b, o->read_only);
+        rjson_end_object(b);
 
         add_str(b, "hostname", ctx->hostname);
         build_mounts(b, o, ctx, systemd);
 
-        json_builder_set_member_name(b, "annotations");
-        json_builder_begin_object(b);
+        rjson_key(b, "annotations");
+        rjson_begin_object(b);
         add_str(b, "io.roost.container.id", ctx->id);
         if (o->name)
                 add_str(b, "io.roost.container.name", o->name);
-        json_builder_end_object(b);
+        rjson_end_object(b);
 
-        json_builder_set_member_name(b, "linux");
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "namespaces");
-        json_builder_begin_array(b);
+        rjson_key(b, "linux");
+        rjson_begin_object(b);
+        rjson_key(b, "namespaces");
+        rjson_begin_array(b);
         for (const char *const *ns = (const char *const[]) { "pid", "ipc", "uts", "mount", "cgroup", NULL }; *ns; ns++) {
-                json_builder_begin_object(b);
+                rjson_begin_object(b);
                 add_str(b, "type", *ns);
-                json_builder_end_object(b);
+                rjson_end_object(b);
         }
         if (!ctx->host_network) {
-                json_builder_begin_object(b);
+                rjson_begin_object(b);
                 add_str(b, "type", "network");
                 if (ctx->netns_path)
                         add_str(b, "path", ctx->netns_path);
-                json_builder_end_object(b);
+                rjson_end_object(b);
         }
         if (ctx->userns) {
-                json_builder_begin_object(b);
+                rjson_begin_object(b);
                 add_str(b, "type", "user");
-                json_builder_end_object(b);
+                rjson_end_object(b);
         }
-        json_builder_end_array(b);
+        rjson_end_array(b);
         if (ctx->userns)
                 userns_plan_to_json(ctx->userns, b);
         if (ctx->cgroups_path)
@@ -400,11 +397,10 @@ int oci_spec_build(const ContainerOptions *o, const ImageConfig *img, const Spec
         r = add_seccomp(b, o, ctx, caps, ret_error);
         if (r < 0)
                 return r;
-        json_builder_end_object(b); /* linux */
+        rjson_end_object(b); /* linux */
 
-        json_builder_end_object(b);
-        root = json_builder_get_root(b);
-        json_generator_set_root(gen, root);
-        *ret_json = json_generator_to_data(gen, NULL);
+        rjson_end_object(b);
+        root = rjson_builder_root(b);
+        *ret_json = rjson_dump(root, false);
         return 0;
 }

@@ -2,7 +2,7 @@
 #include <ctype.h>
 #include <fcntl.h>
 #include <glib.h>
-#include <json-glib/json-glib.h>
+#include "json.h"
 #include <sys/stat.h>
 
 #include "fileio.h"
@@ -118,9 +118,9 @@ char *auth_key_normalize(const char *key) {
         return strdup(s);
 }
 
-static JsonNode *load_json(const char *path, int *ret_error) {
+static json_t *load_json(const char *path, int *ret_error) {
         _cleanup_free_ char *text = NULL;
-        g_autoptr(JsonParser) p = json_parser_new();
+        g_autoptr(json_t) root = NULL;
         size_t n;
         int r;
 
@@ -129,16 +129,15 @@ static JsonNode *load_json(const char *path, int *ret_error) {
                 *ret_error = r;
                 return NULL;
         }
-        if (n == 0 || !json_parser_load_from_data(p, text, (gssize) n, NULL) || !json_parser_get_root(p) ||
-            !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p))) {
+        if (n == 0 || !(root = rjson_parse(text, (ssize_t) n, NULL)) || !json_is_object(root)) {
                 *ret_error = -EBADMSG;
                 return NULL;
         }
-        return json_node_copy(json_parser_get_root(p));
+        return g_steal_pointer(&root);
 }
 
-static int decode_auth(JsonObject *entry, char **ret_user, char **ret_password) {
-        const char *b64 = json_object_get_string_member_with_default(entry, "auth", NULL);
+static int decode_auth(const json_t *entry, char **ret_user, char **ret_password) {
+        const char *b64 = rjson_get_string(entry, "auth");
         g_autofree guchar *raw = NULL;
         gsize len;
         char *colon;
@@ -162,30 +161,28 @@ static int decode_auth(JsonObject *entry, char **ret_user, char **ret_password) 
 }
 
 int auth_file_lookup(const char *path, const char *domain, const char *repo, char **ret_user, char **ret_password) {
-        g_autoptr(JsonNode) root = NULL;
+        g_autoptr(json_t) root = NULL;
         g_autofree char *want = auth_key_normalize(domain);
         g_autofree char *full = g_strdup_printf("%s/%s", want, strempty(repo));
-        JsonObject *auths, *best = NULL;
-        JsonNode *n;
+        json_t *auths, *v, *best = NULL;
+        const char *key;
         size_t best_len = 0;
         int err = 0;
 
         root = load_json(path, &err);
         if (!root)
                 return err == -EBADMSG ? -ENOENT : err;
-        n = json_object_get_member(json_node_get_object(root), "auths");
-        if (!n || !JSON_NODE_HOLDS_OBJECT(n))
+        auths = rjson_get_object(root, "auths");
+        if (!auths)
                 return -ENOENT;
-        auths = json_node_get_object(n);
-        g_autoptr(GList) keys = json_object_get_members(auths);
-        for (GList *l = keys; l; l = l->next) {
-                g_autofree char *k = auth_key_normalize(l->data);
-                JsonNode *v = json_object_get_member(auths, l->data);
+        /* members come in file order: of equally long matches the last wins */
+        json_object_foreach(auths, key, v) {
+                g_autofree char *k = auth_key_normalize(key);
                 size_t kl = strlen(k);
                 bool match = streq(k, want) || (repo && strncmp(full, k, kl) == 0 && full[kl] == '/');
-                if (!match || !JSON_NODE_HOLDS_OBJECT(v) || kl < best_len)
+                if (!match || !json_is_object(v) || kl < best_len)
                         continue;
-                best = json_node_get_object(v);
+                best = v;
                 best_len = kl;
         }
         if (!best)
@@ -203,48 +200,51 @@ int auth_lookup(const char *domain, const char *repo, char **ret_user, char **re
         return -ENOENT;
 }
 
-static int save_json(const char *path, JsonNode *root) {
-        g_autoptr(JsonGenerator) gen = json_generator_new();
+static int save_json(const char *path, const json_t *root) {
         g_autofree char *dir = g_path_get_dirname(path);
         g_autofree char *text = NULL;
-        gsize n;
+        size_t n;
         int r;
 
         r = mkdir_p(dir, 0700);
         if (r < 0)
                 return r;
-        json_generator_set_root(gen, root);
-        json_generator_set_pretty(gen, TRUE);
-        json_generator_set_indent(gen, 8);
-        json_generator_set_indent_char(gen, '\t');
-        text = json_generator_to_data(gen, &n);
+        /* podman indents with a tab; jansson indents with spaces only */
+        text = json_dumps(root, JSON_INDENT(8));
+        if (!text)
+                return -ENOMEM;
+        n = strlen(text);
         text = g_realloc(text, n + 2);
         text[n++] = '\n';
         text[n] = 0;
         return write_file_atomic_at(AT_FDCWD, path, text, n, 0600);
 }
 
-static JsonObject *auths_of(JsonNode *root) {
-        JsonObject *o = json_node_get_object(root);
-        JsonNode *n = json_object_get_member(o, "auths");
+static json_t *auths_of(json_t *root) {
+        json_t *auths = rjson_get_object(root, "auths");
 
-        if (!n || !JSON_NODE_HOLDS_OBJECT(n)) {
-                json_object_set_object_member(o, "auths", json_object_new());
-                n = json_object_get_member(o, "auths");
+        if (!auths) {
+                auths = json_object();
+                if (!auths)
+                        g_error("out of memory");
+                /* borrowed from here on: root holds the reference */
+                rjson_set(root, "auths", auths);
         }
-        return json_node_get_object(n);
+        return auths;
 }
 
 /* Removes every key of auths that means domain. Returns how many. */
-static unsigned remove_keys(JsonObject *auths, const char *domain) {
-        g_autoptr(GList) keys = json_object_get_members(auths);
+static unsigned remove_keys(json_t *auths, const char *domain) {
         g_autofree char *want = auth_key_normalize(domain);
+        const char *key;
+        json_t *v;
+        void *tmp;
         unsigned n = 0;
 
-        for (GList *l = keys; l; l = l->next) {
-                g_autofree char *k = auth_key_normalize(l->data);
+        json_object_foreach_safe(auths, tmp, key, v) {
+                g_autofree char *k = auth_key_normalize(key);
                 if (streq(k, want)) {
-                        json_object_remove_member(auths, l->data);
+                        json_object_del(auths, key);
                         n++;
                 }
         }
@@ -252,29 +252,33 @@ static unsigned remove_keys(JsonObject *auths, const char *domain) {
 }
 
 int auth_file_store(const char *path, const char *domain, const char *user, const char *password) {
-        g_autoptr(JsonNode) root = NULL;
+        g_autoptr(json_t) root = NULL;
         g_autofree char *pair = g_strdup_printf("%s:%s", user, password);
         g_autofree char *b64 = g_base64_encode((const guchar *) pair, strlen(pair));
         g_autofree char *key = auth_key_normalize(domain);
-        JsonObject *auths, *entry;
+        json_t *auths, *entry;
         int err = 0;
 
         root = load_json(path, &err);
         if (!root) {
                 if (err != -ENOENT && err != -EBADMSG)
                         return err;
-                root = json_node_init_object(json_node_alloc(), json_object_new());
+                root = json_object();
+                if (!root)
+                        g_error("out of memory");
         }
         auths = auths_of(root);
         (void) remove_keys(auths, domain);
-        entry = json_object_new();
-        json_object_set_string_member(entry, "auth", b64);
-        json_object_set_object_member(auths, key, entry);
+        entry = json_object();
+        if (!entry)
+                g_error("out of memory");
+        rjson_set(entry, "auth", rjson_string(b64));
+        rjson_set(auths, key, entry);
         return save_json(path, root);
 }
 
 int auth_file_remove(const char *path, const char *domain) {
-        g_autoptr(JsonNode) root = NULL;
+        g_autoptr(json_t) root = NULL;
         int err = 0;
 
         root = load_json(path, &err);

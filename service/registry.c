@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <curl/curl.h>
 #include <glib.h>
-#include <json-glib/json-glib.h>
 
+#include "json.h"
 #include "log.h"
 #include "oci-types.h"
 #include "reference.h"
@@ -192,23 +192,16 @@ const char *registry_repo_host(const RegistryRepo *repo) {
 
 /* "CODE: message" from a registry's JSON error body, or NULL. */
 static char *error_body_message(const char *body) {
-        g_autoptr(JsonParser) p = json_parser_new();
-        JsonNode *root, *errors;
-        JsonObject *e;
+        g_autoptr(json_t) root = NULL;
+        json_t *e;
 
-        if (!body || !json_parser_load_from_data(p, body, -1, NULL))
+        if (!body)
                 return NULL;
-        root = json_parser_get_root(p);
-        if (!root || !JSON_NODE_HOLDS_OBJECT(root))
+        root = rjson_parse(body, -1, NULL);
+        e = json_array_get(rjson_get_array(root, "errors"), 0);
+        if (!json_is_object(e))
                 return NULL;
-        errors = json_object_get_member(json_node_get_object(root), "errors");
-        if (!errors || !JSON_NODE_HOLDS_ARRAY(errors) || json_array_get_length(json_node_get_array(errors)) == 0)
-                return NULL;
-        e = json_array_get_object_element(json_node_get_array(errors), 0);
-        if (!e)
-                return NULL;
-        return g_strdup_printf("%s: %s", json_object_get_string_member_with_default(e, "code", "UNKNOWN"),
-                               json_object_get_string_member_with_default(e, "message", ""));
+        return g_strdup_printf("%s: %s", rjson_get_string(e, "code") ?: "UNKNOWN", strempty(rjson_get_string(e, "message")));
 }
 
 /* --- tokens ------------------------------------------------------------------ */
@@ -237,10 +230,10 @@ static int token_on_data(HttpRequest *req, const void *p, size_t n, void *userda
 
 static void token_on_done(HttpRequest *req, int r, const char *message, const HttpResponse *resp, void *userdata) {
         TokenRequest *t = userdata;
-        g_autoptr(JsonParser) p = json_parser_new();
+        g_autoptr(json_t) o = NULL;
         g_autofree char *msg = NULL;
         const char *token = NULL;
-        JsonObject *o;
+        json_t *expires_in;
         int64_t ttl;
 
         t->req = NULL;
@@ -265,22 +258,26 @@ static void token_on_done(HttpRequest *req, int r, const char *message, const Ht
                 t->done(t->userdata, -EIO, NULL, msg);
                 return;
         }
-        if (!json_parser_load_from_data(p, t->body->str, (gssize) t->body->len, NULL) || !json_parser_get_root(p) ||
-            !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p))) {
+        o = rjson_parse(t->body->str, (ssize_t) t->body->len, NULL);
+        if (!json_is_object(o)) {
                 msg = g_strdup_printf("the token service %s sent something that is not JSON", t->realm);
                 t->done(t->userdata, -EBADMSG, NULL, msg);
                 return;
         }
-        o = json_node_get_object(json_parser_get_root(p));
-        token = json_object_get_string_member_with_default(o, "token", NULL);
+        token = rjson_get_string(o, "token");
         if (isempty(token))
-                token = json_object_get_string_member_with_default(o, "access_token", NULL);
+                token = rjson_get_string(o, "access_token");
         if (isempty(token)) {
                 msg = g_strdup_printf("the token service %s sent no token", t->realm);
                 t->done(t->userdata, -EBADMSG, NULL, msg);
                 return;
         }
-        ttl = json_object_get_int_member_with_default(o, "expires_in", TOKEN_DEFAULT_TTL_S);
+        /* a float (3600.0) counts by its whole part */
+        expires_in = json_object_get(o, "expires_in");
+        if (json_is_real(expires_in) && json_real_value(expires_in) > 0 && json_real_value(expires_in) < (double) INT64_MAX)
+                ttl = (int64_t) json_real_value(expires_in);
+        else
+                ttl = rjson_get_int_or(o, "expires_in", TOKEN_DEFAULT_TTL_S);
         if (ttl <= 0)
                 ttl = TOKEN_DEFAULT_TTL_S;
         {

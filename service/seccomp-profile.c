@@ -105,38 +105,38 @@ static bool has_cap(char *const *caps, const char *cap) {
         return false;
 }
 
-static void add_names(JsonBuilder *b, const char *const *names, size_t n, const char *except) {
-        json_builder_set_member_name(b, "names");
-        json_builder_begin_array(b);
+static void add_names(RJsonBuilder *b, const char *const *names, size_t n, const char *except) {
+        rjson_key(b, "names");
+        rjson_begin_array(b);
         for (size_t i = 0; i < n && names[i]; i++)
                 if (known(names[i]) && !streq_ptr(names[i], except))
-                        json_builder_add_string_value(b, names[i]);
-        json_builder_end_array(b);
+                        rjson_add_string(b, names[i]);
+        rjson_end_array(b);
 }
 
-static void add_arg(JsonBuilder *b, unsigned index, uint64_t value, uint64_t value_two, const char *op) {
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "index");
-        json_builder_add_int_value(b, index);
-        json_builder_set_member_name(b, "value");
-        json_builder_add_int_value(b, (gint64) value);
+static void add_arg(RJsonBuilder *b, unsigned index, uint64_t value, uint64_t value_two, const char *op) {
+        rjson_begin_object(b);
+        rjson_key(b, "index");
+        rjson_add_int(b, index);
+        rjson_key(b, "value");
+        rjson_add_int(b, (int64_t) value);
         if (value_two) {
-                json_builder_set_member_name(b, "valueTwo");
-                json_builder_add_int_value(b, (gint64) value_two);
+                rjson_key(b, "valueTwo");
+                rjson_add_int(b, (int64_t) value_two);
         }
-        json_builder_set_member_name(b, "op");
-        json_builder_add_string_value(b, op);
-        json_builder_end_object(b);
+        rjson_key(b, "op");
+        rjson_add_string(b, op);
+        rjson_end_object(b);
 }
 
-static void rule_begin_except(JsonBuilder *b, const char *const *names, size_t n, const char *except, const char *action) {
-        json_builder_begin_object(b);
+static void rule_begin_except(RJsonBuilder *b, const char *const *names, size_t n, const char *except, const char *action) {
+        rjson_begin_object(b);
         add_names(b, names, n, except);
-        json_builder_set_member_name(b, "action");
-        json_builder_add_string_value(b, action);
+        rjson_key(b, "action");
+        rjson_add_string(b, action);
 }
 
-static void rule_begin(JsonBuilder *b, const char *const *names, size_t n, const char *action) {
+static void rule_begin(RJsonBuilder *b, const char *const *names, size_t n, const char *action) {
         rule_begin_except(b, names, n, NULL, action);
 }
 
@@ -144,80 +144,80 @@ size_t seccomp_profile_allowed_count(void) {
         return ELEMENTSOF(allowed);
 }
 
-void seccomp_profile_build(JsonBuilder *b, char *const *caps, const char *bind_listener) {
+void seccomp_profile_build(RJsonBuilder *b, char *const *caps, const char *bind_listener) {
         bool sys_admin = has_cap(caps, "CAP_SYS_ADMIN");
 
-        json_builder_set_member_name(b, "seccomp");
-        json_builder_begin_object(b);
+        rjson_key(b, "seccomp");
+        rjson_begin_object(b);
         if (bind_listener) {
-                json_builder_set_member_name(b, "listenerPath");
-                json_builder_add_string_value(b, bind_listener);
+                rjson_key(b, "listenerPath");
+                rjson_add_string(b, bind_listener);
         }
-        json_builder_set_member_name(b, "defaultAction");
-        json_builder_add_string_value(b, "SCMP_ACT_ERRNO");
-        json_builder_set_member_name(b, "defaultErrnoRet");
-        json_builder_add_int_value(b, EPERM);
-        json_builder_set_member_name(b, "architectures");
-        json_builder_begin_array(b);
+        rjson_key(b, "defaultAction");
+        rjson_add_string(b, "SCMP_ACT_ERRNO");
+        rjson_key(b, "defaultErrnoRet");
+        rjson_add_int(b, EPERM);
+        rjson_key(b, "architectures");
+        rjson_begin_array(b);
 #if defined(__x86_64__)
-        json_builder_add_string_value(b, "SCMP_ARCH_X86_64");
-        json_builder_add_string_value(b, "SCMP_ARCH_X86");
-        json_builder_add_string_value(b, "SCMP_ARCH_X32");
+        rjson_add_string(b, "SCMP_ARCH_X86_64");
+        rjson_add_string(b, "SCMP_ARCH_X86");
+        rjson_add_string(b, "SCMP_ARCH_X32");
 #elif defined(__aarch64__)
-        json_builder_add_string_value(b, "SCMP_ARCH_AARCH64");
-        json_builder_add_string_value(b, "SCMP_ARCH_ARM");
+        rjson_add_string(b, "SCMP_ARCH_AARCH64");
+        rjson_add_string(b, "SCMP_ARCH_ARM");
 #endif
-        json_builder_end_array(b);
+        rjson_end_array(b);
 
-        json_builder_set_member_name(b, "syscalls");
-        json_builder_begin_array(b);
+        rjson_key(b, "syscalls");
+        rjson_begin_array(b);
 
         rule_begin_except(b, allowed, ELEMENTSOF(allowed), bind_listener ? "bind" : NULL, "SCMP_ACT_ALLOW");
-        json_builder_end_object(b);
+        rjson_end_object(b);
         if (bind_listener) {
                 rule_begin(b, (const char *const[]) { "bind" }, 1, "SCMP_ACT_NOTIFY");
-                json_builder_end_object(b);
+                rjson_end_object(b);
         }
 
         /* socket(): anything but AF_VSOCK */
         rule_begin(b, (const char *const[]) { "socket" }, 1, "SCMP_ACT_ALLOW");
-        json_builder_set_member_name(b, "args");
-        json_builder_begin_array(b);
+        rjson_key(b, "args");
+        rjson_begin_array(b);
         add_arg(b, 0, AF_VSOCK_VALUE, 0, "SCMP_CMP_NE");
-        json_builder_end_array(b);
-        json_builder_end_object(b);
+        rjson_end_array(b);
+        rjson_end_object(b);
 
         for (size_t i = 0; i < ELEMENTSOF(personas); i++) {
                 rule_begin(b, (const char *const[]) { "personality" }, 1, "SCMP_ACT_ALLOW");
-                json_builder_set_member_name(b, "args");
-                json_builder_begin_array(b);
+                rjson_key(b, "args");
+                rjson_begin_array(b);
                 add_arg(b, 0, personas[i], 0, "SCMP_CMP_EQ");
-                json_builder_end_array(b);
-                json_builder_end_object(b);
+                rjson_end_array(b);
+                rjson_end_object(b);
         }
 
         for (size_t i = 0; i < ELEMENTSOF(by_cap); i++) {
                 if (!has_cap(caps, by_cap[i].cap))
                         continue;
                 rule_begin(b, by_cap[i].names, ELEMENTSOF(by_cap[i].names), "SCMP_ACT_ALLOW");
-                json_builder_end_object(b);
+                rjson_end_object(b);
         }
         if (!sys_admin) {
                 /* clone() without namespace flags; clone3() cannot be
                  * inspected, so it says ENOSYS and libc falls back to clone() */
                 rule_begin(b, (const char *const[]) { "clone" }, 1, "SCMP_ACT_ALLOW");
-                json_builder_set_member_name(b, "args");
-                json_builder_begin_array(b);
+                rjson_key(b, "args");
+                rjson_begin_array(b);
                 add_arg(b, 0, CLONE_NS_FLAGS, 0, "SCMP_CMP_MASKED_EQ");
-                json_builder_end_array(b);
-                json_builder_end_object(b);
+                rjson_end_array(b);
+                rjson_end_object(b);
 
                 rule_begin(b, (const char *const[]) { "clone3" }, 1, "SCMP_ACT_ERRNO");
-                json_builder_set_member_name(b, "errnoRet");
-                json_builder_add_int_value(b, ENOSYS);
-                json_builder_end_object(b);
+                rjson_key(b, "errnoRet");
+                rjson_add_int(b, ENOSYS);
+                rjson_end_object(b);
         }
 
-        json_builder_end_array(b);
-        json_builder_end_object(b);
+        rjson_end_array(b);
+        rjson_end_object(b);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
-#include <json-glib/json-glib.h>
 #include <stdbool.h>
+
+#include "json.h"
 
 /* The default seccomp profile, equivalent to moby's (profiles/seccomp in
  * moby): everything not listed fails with EPERM; a few calls are allowed only
@@ -13,7 +14,7 @@
  * but trapped (SCMP_ACT_NOTIFY), and the runtime brings the notification fd
  * to that UNIX socket (listenerPath): roost-portfwd's handoff of published
  * ports. */
-void seccomp_profile_build(JsonBuilder *b, char *const *caps, const char *bind_listener);
+void seccomp_profile_build(RJsonBuilder *b, char *const *caps, const char *bind_listener);
 
 /* Number of syscall names of the unconditional allow list (for tests). */
 size_t seccomp_profile_allowed_count(void);

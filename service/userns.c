@@ -69,23 +69,23 @@ int userns_auto_allocate(uint32_t holder_size, uint32_t size, const uint32_t *ta
         return -ENOSPC;
 }
 
-static void maps_json(JsonBuilder *b, const char *name, const IdMap *m, size_t n) {
-        json_builder_set_member_name(b, name);
-        json_builder_begin_array(b);
+static void maps_json(RJsonBuilder *b, const char *name, const IdMap *m, size_t n) {
+        rjson_key(b, name);
+        rjson_begin_array(b);
         for (size_t i = 0; i < n; i++) {
-                json_builder_begin_object(b);
-                json_builder_set_member_name(b, "containerID");
-                json_builder_add_int_value(b, m[i].container);
-                json_builder_set_member_name(b, "hostID");
-                json_builder_add_int_value(b, m[i].outer);
-                json_builder_set_member_name(b, "size");
-                json_builder_add_int_value(b, m[i].size);
-                json_builder_end_object(b);
+                rjson_begin_object(b);
+                rjson_key(b, "containerID");
+                rjson_add_int(b, m[i].container);
+                rjson_key(b, "hostID");
+                rjson_add_int(b, m[i].outer);
+                rjson_key(b, "size");
+                rjson_add_int(b, m[i].size);
+                rjson_end_object(b);
         }
-        json_builder_end_array(b);
+        rjson_end_array(b);
 }
 
-void userns_plan_to_json(const UsernsPlan *p, JsonBuilder *b) {
+void userns_plan_to_json(const UsernsPlan *p, RJsonBuilder *b) {
         maps_json(b, "uidMappings", p->uid, p->n_uid);
         maps_json(b, "gidMappings", p->gid, p->n_gid);
 }

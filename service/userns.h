@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
-#include <json-glib/json-glib.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "daemon.h"
+#include "json.h"
 
 /* --userns=keep-id and --userns=auto: the container gets a user namespace of
  * its own, a child of the roost user namespace (whose IDs are 0 = the user,
@@ -44,7 +44,7 @@ int userns_auto_allocate(uint32_t holder_size, uint32_t size, const uint32_t *ta
 
 /* Adds "user" to the namespaces and the uidMappings/gidMappings to the OCI
  * "linux" object under construction. */
-void userns_plan_to_json(const UsernsPlan *p, JsonBuilder *b);
+void userns_plan_to_json(const UsernsPlan *p, RJsonBuilder *b);
 
 /* Copies the tree at src (an O_DIRECTORY fd) into dst (an empty directory
  * fd), giving every entry the owner p maps its owner to. Runs in the roost

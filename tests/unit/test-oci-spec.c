@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <glib.h>
-#include <json-glib/json-glib.h>
 #include <signal.h>
 
+#include "json.h"
 #include "oci-spec.h"
 #include "seccomp-profile.h"
 
@@ -24,18 +24,23 @@ static ContainerOptions *opts(const char *text) {
         return o;
 }
 
-static JsonObject *build(ContainerOptions *o, ImageConfig *img, SpecContext *ctx, JsonParser **parser) {
+/* the config.json built, parsed (a new reference): an object */
+static json_t *build(ContainerOptions *o, ImageConfig *img, SpecContext *ctx) {
         g_autofree char *json = NULL, *err = NULL;
-        *parser = json_parser_new();
+        json_t *root;
         if (oci_spec_build(o, img, ctx, &json, &err) < 0)
                 g_error("%s", err);
-        g_assert_true(json_parser_load_from_data(*parser, json, -1, NULL));
-        return json_node_get_object(json_parser_get_root(*parser));
+        root = rjson_parse(json, -1, NULL);
+        g_assert_true(json_is_object(root));
+        return root;
 }
 
-static bool array_has(JsonArray *a, const char *s) {
-        for (guint i = 0; i < json_array_get_length(a); i++)
-                if (g_str_equal(json_array_get_string_element(a, i), s))
+static bool array_has(const json_t *a, const char *s) {
+        size_t i;
+        json_t *v;
+        g_assert_true(json_is_array(a));
+        json_array_foreach(a, i, v)
+                if (g_str_equal(json_string_value(v), s))
                         return true;
         return false;
 }
@@ -74,32 +79,31 @@ static void test_spec(void) {
         g_autoptr(ContainerOptions) o = opts("{'Image': <'i'>, 'Env': <['A=user']>, 'Tty': <true>, 'CapAdd': <['SYS_ADMIN']>,"
                                              " 'CapDrop': <['NET_RAW']>, 'ReadonlyRootfs': <true>, 'Binds': <['/h:/c:ro']>}");
         SpecContext ctx = { .id = "abc", .rootfs = "/r", .hostname = "abc", .uid = 1000, .gid = 1000 };
-        g_autoptr(JsonParser) p = NULL;
-        JsonObject *root = build(o, &img, &ctx, &p), *proc, *lin;
-        JsonArray *env, *caps;
+        g_autoptr(json_t) root = build(o, &img, &ctx);
+        json_t *proc, *lin, *env, *caps;
 
-        proc = json_object_get_object_member(root, "process");
-        g_assert_true(json_object_get_boolean_member(proc, "terminal"));
-        g_assert_cmpstr(json_object_get_string_member(proc, "cwd"), ==, "/srv");
-        env = json_object_get_array_member(proc, "env");
+        proc = rjson_get_object(root, "process");
+        g_assert_true(json_is_true(json_object_get(proc, "terminal")));
+        g_assert_cmpstr(rjson_get_string(proc, "cwd"), ==, "/srv");
+        env = rjson_get_array(proc, "env");
         g_assert_true(array_has(env, "A=user"));
         g_assert_false(array_has(env, "A=img"));
         g_assert_true(array_has(env, "B=img"));
         g_assert_true(array_has(env, "PATH=/bin"));
         g_assert_true(array_has(env, "HOSTNAME=abc"));
         g_assert_true(array_has(env, "TERM=xterm"));
-        caps = json_object_get_array_member(json_object_get_object_member(proc, "capabilities"), "bounding");
+        caps = rjson_get_array(rjson_get_object(proc, "capabilities"), "bounding");
         g_assert_true(array_has(caps, "CAP_SYS_ADMIN"));
         g_assert_true(array_has(caps, "CAP_CHOWN"));
         g_assert_false(array_has(caps, "CAP_NET_RAW"));
-        g_assert_cmpuint(json_array_get_length(caps), ==, 14);
-        g_assert_true(json_object_get_boolean_member(json_object_get_object_member(root, "root"), "readonly"));
+        g_assert_cmpuint(json_array_size(caps), ==, 14);
+        g_assert_true(json_is_true(json_object_get(rjson_get_object(root, "root"), "readonly")));
 
-        lin = json_object_get_object_member(root, "linux");
-        g_assert_true(json_object_has_member(lin, "maskedPaths"));
-        g_assert_true(json_object_has_member(lin, "seccomp"));
+        lin = rjson_get_object(root, "linux");
+        g_assert_nonnull(json_object_get(lin, "maskedPaths"));
+        g_assert_nonnull(json_object_get(lin, "seccomp"));
         /* with CAP_SYS_ADMIN, unshare is allowed and clone is not restricted */
-        g_autofree char *sec = json_to_string(json_object_get_member(lin, "seccomp"), FALSE);
+        g_autofree char *sec = rjson_dump(json_object_get(lin, "seccomp"), false);
         g_assert_nonnull(strstr(sec, "\"unshare\""));
         g_assert_null(strstr(sec, "SCMP_CMP_MASKED_EQ"));
         image_config_clear(&img);
@@ -109,12 +113,12 @@ static void test_default_seccomp(void) {
         ImageConfig img = { .cmd = g_strsplit("sh", " ", -1) };
         g_autoptr(ContainerOptions) o = opts("{'Image': <'i'>}");
         SpecContext ctx = { .id = "abc", .rootfs = "/r", .hostname = "abc" };
-        g_autoptr(JsonParser) p = NULL;
-        JsonObject *root = build(o, &img, &ctx, &p);
-        JsonObject *sec = json_object_get_object_member(json_object_get_object_member(root, "linux"), "seccomp");
-        g_autofree char *s = json_to_string(json_object_get_member(json_object_get_object_member(root, "linux"), "seccomp"), FALSE);
+        g_autoptr(json_t) root = build(o, &img, &ctx);
+        json_t *sec = rjson_get_object(rjson_get_object(root, "linux"), "seccomp");
+        g_autofree char *s = rjson_dump(sec, false);
 
-        g_assert_cmpstr(json_object_get_string_member(sec, "defaultAction"), ==, "SCMP_ACT_ERRNO");
+        g_assert_nonnull(sec);
+        g_assert_cmpstr(rjson_get_string(sec, "defaultAction"), ==, "SCMP_ACT_ERRNO");
         g_assert_null(strstr(s, "\"unshare\""));
         g_assert_null(strstr(s, "\"mount\""));
         g_assert_nonnull(strstr(s, "SCMP_CMP_MASKED_EQ"));
@@ -129,21 +133,23 @@ static void test_seccomp_bind_listener(void) {
         ImageConfig img = { .cmd = g_strsplit("sh", " ", -1) };
         g_autoptr(ContainerOptions) o = opts("{'Image': <'i'>}");
         SpecContext ctx = { .id = "abc", .rootfs = "/r", .hostname = "abc", .bind_listener = "/run/user/1/roost/bypass/abc" };
-        g_autoptr(JsonParser) p = NULL;
-        JsonObject *root = build(o, &img, &ctx, &p);
-        JsonObject *sec = json_object_get_object_member(json_object_get_object_member(root, "linux"), "seccomp");
-        JsonArray *rules = json_object_get_array_member(sec, "syscalls");
+        g_autoptr(json_t) root = build(o, &img, &ctx);
+        json_t *sec = rjson_get_object(rjson_get_object(root, "linux"), "seccomp");
+        json_t *rules = rjson_get_array(sec, "syscalls"), *r;
         unsigned notify = 0, bind_allowed = 0;
+        size_t i;
 
-        g_assert_cmpstr(json_object_get_string_member(sec, "listenerPath"), ==, ctx.bind_listener);
-        for (guint i = 0; i < json_array_get_length(rules); i++) {
-                JsonObject *r = json_array_get_object_element(rules, i);
-                JsonArray *names = json_object_get_array_member(r, "names");
+        g_assert_nonnull(rules);
+        g_assert_cmpstr(rjson_get_string(sec, "listenerPath"), ==, ctx.bind_listener);
+        json_array_foreach(rules, i, r) {
+                json_t *names = rjson_get_array(r, "names"), *n;
                 bool has_bind = false;
-                for (guint k = 0; k < json_array_get_length(names); k++)
-                        has_bind = has_bind || g_str_equal(json_array_get_string_element(names, k), "bind");
-                if (g_str_equal(json_object_get_string_member(r, "action"), "SCMP_ACT_NOTIFY")) {
-                        g_assert_cmpuint(json_array_get_length(names), ==, 1);
+                size_t k;
+                g_assert_nonnull(names);
+                json_array_foreach(names, k, n)
+                        has_bind = has_bind || g_str_equal(json_string_value(n), "bind");
+                if (g_str_equal(rjson_get_string(r, "action"), "SCMP_ACT_NOTIFY")) {
+                        g_assert_cmpuint(json_array_size(names), ==, 1);
                         g_assert_true(has_bind);
                         notify++;
                 } else if (has_bind)
@@ -155,10 +161,10 @@ static void test_seccomp_bind_listener(void) {
         /* a profile of the user's is taken as it is */
         g_autoptr(ContainerOptions) o2 = opts("{'Image': <'i'>, 'SecurityOpt': <['seccomp={\"defaultAction\": \"SCMP_ACT_ALLOW\"}']>}");
         ctx.seccomp_json = "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}";
-        g_autoptr(JsonParser) p2 = NULL;
-        root = build(o2, &img, &ctx, &p2);
-        sec = json_object_get_object_member(json_object_get_object_member(root, "linux"), "seccomp");
-        g_assert_false(json_object_has_member(sec, "listenerPath"));
+        g_autoptr(json_t) root2 = build(o2, &img, &ctx);
+        sec = rjson_get_object(rjson_get_object(root2, "linux"), "seccomp");
+        g_assert_nonnull(sec);
+        g_assert_null(json_object_get(sec, "listenerPath"));
         image_config_clear(&img);
 }
 
@@ -166,24 +172,26 @@ static void test_privileged_and_init(void) {
         ImageConfig img = { .cmd = g_strsplit("/sbin/init", " ", -1) };
         g_autoptr(ContainerOptions) o = opts("{'Image': <'i'>, 'Privileged': <true>, 'Systemd': <'true'>}");
         SpecContext ctx = { .id = "abc", .rootfs = "/r", .hostname = "h", .init_path = "/usr/bin/catatonit", .host_network = true };
-        g_autoptr(JsonParser) p = NULL;
-        JsonObject *root = build(o, &img, &ctx, &p), *lin;
-        JsonArray *args, *env;
-        g_autofree char *mounts = json_to_string(json_object_get_member(root, "mounts"), FALSE);
+        g_autoptr(json_t) root = build(o, &img, &ctx);
+        json_t *lin, *args, *env;
+        g_autofree char *mounts = rjson_dump(rjson_get_array(root, "mounts"), false);
         g_autofree char *ns = NULL;
 
-        lin = json_object_get_object_member(root, "linux");
-        g_assert_false(json_object_has_member(lin, "seccomp"));
-        g_assert_false(json_object_has_member(lin, "maskedPaths"));
-        args = json_object_get_array_member(json_object_get_object_member(root, "process"), "args");
-        g_assert_cmpstr(json_array_get_string_element(args, 0), ==, "/run/roost-init");
-        g_assert_cmpstr(json_array_get_string_element(args, 2), ==, "/sbin/init");
-        env = json_object_get_array_member(json_object_get_object_member(root, "process"), "env");
+        g_assert_nonnull(mounts);
+        lin = rjson_get_object(root, "linux");
+        g_assert_nonnull(lin);
+        g_assert_null(json_object_get(lin, "seccomp"));
+        g_assert_null(json_object_get(lin, "maskedPaths"));
+        args = rjson_get_array(rjson_get_object(root, "process"), "args");
+        g_assert_cmpstr(json_string_value(json_array_get(args, 0)), ==, "/run/roost-init");
+        g_assert_cmpstr(json_string_value(json_array_get(args, 2)), ==, "/sbin/init");
+        env = rjson_get_array(rjson_get_object(root, "process"), "env");
         g_assert_true(array_has(env, "container=roost"));
         g_assert_nonnull(strstr(mounts, "\"/run/lock\""));
         g_assert_nonnull(strstr(mounts, "\"/var/lib/journal\""));
         g_assert_nonnull(strstr(mounts, "\"rbind\"")); /* /sys bound, host network */
-        ns = json_to_string(json_object_get_member(lin, "namespaces"), FALSE);
+        ns = rjson_dump(rjson_get_array(lin, "namespaces"), false);
+        g_assert_nonnull(ns);
         g_assert_null(strstr(ns, "network"));
         g_assert_cmpint(oci_spec_stop_signal(o, &img, (char *[]) { "/sbin/init", NULL }), ==, SIGRTMIN + 3);
         image_config_clear(&img);
