@@ -159,16 +159,16 @@ static void handoff_restore(Portfwd *p, Listener *l) {
 
 /* Clients in the container netns come in on the address the container
  * asked for. */
-static void handoff_reverse_listen(Portfwd *p, Listener *l, const BypassCall *c) {
+static void handoff_reverse_listen(Portfwd *p, Listener *l, const struct sockaddr_storage *addr, socklen_t len) {
         _cleanup_close_ int fd = -EBADF;
         int one = 1, zero = 0;
 
         if (l->reverse_fd >= 0)
                 return;
-        fd = socket(c->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        fd = socket(addr->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-            (c->addr.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) < 0) ||
-            bind(fd, (const struct sockaddr *) &c->addr, c->addr_len) < 0 || listen(fd, SOMAXCONN) < 0) {
+            (addr->ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) < 0) ||
+            bind(fd, (const struct sockaddr *) addr, len) < 0 || listen(fd, SOMAXCONN) < 0) {
                 log_warning_errno(errno, "Port %u/tcp: clients inside the container network cannot reach it: %m",
                                   l->f.container_port);
                 return;
@@ -236,9 +236,28 @@ static int handoff_bind(Portfwd *p, int notify_fd, const BypassCall *c) {
                 return r == -ENOENT ? 1 : 0;
         }
         handoff_set_dst(l, &host, host_len);
-        handoff_reverse_listen(p, l, c);
+        handoff_reverse_listen(p, l, &c->addr, c->addr_len);
         log_info("Port %u/tcp: the container listens on host port %u itself (no forwarding hop).", port, l->f.host_port);
         return 1;
+}
+
+void portfwd_handoff_adopted(Portfwd *p) {
+        for (size_t i = 0; i < p->n_listeners; i++) {
+                Listener *l = p->listeners[i];
+                struct sockaddr_storage host, any = { .ss_family = AF_INET };
+                socklen_t host_len;
+
+                if (!l->adopted)
+                        continue;
+                /* which address the container asked for died with our
+                 * predecessor: every address of the container netns */
+                if (!handoff_host_address(&l->f, AF_INET, &host, &host_len) &&
+                    !handoff_host_address(&l->f, AF_INET6, &host, &host_len))
+                        continue;
+                handoff_set_dst(l, &host, host_len);
+                ((struct sockaddr_in *) &any)->sin_port = htons(l->f.container_port);
+                handoff_reverse_listen(p, l, &any, sizeof(struct sockaddr_in));
+        }
 }
 
 void portfwd_handoff_event(Portfwd *p, Notifier *n, uint32_t events) {

@@ -32,6 +32,7 @@ typedef struct Tag {
 typedef struct Listener {
         Tag tag;
         int fd;         /* on the host; -EBADF while the container holds the port itself */
+        bool adopted;   /* held by the container when we started (--adopt) */
         PortForward f;
         /* After a handoff: the container's own listening socket lives on the
          * host (its bind() was given one there), so clients inside the
@@ -119,3 +120,6 @@ int portfwd_watch_fixed(Portfwd *p, int fd, Tag *tag);
  * notification fd has a trapped call (or lost its last process) */
 void portfwd_handoff_accept(Portfwd *p);
 void portfwd_handoff_event(Portfwd *p, Notifier *n, uint32_t events);
+/* ports the container held when we started: container-netns clients reach
+ * them again */
+void portfwd_handoff_adopted(Portfwd *p);

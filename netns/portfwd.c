@@ -241,6 +241,7 @@ int portfwd_bind(Portfwd *p, const PortForward *forwards, size_t n, char **ret_e
                 li->reverse_tag.type = TAG_REVERSE_LISTENER;
                 li->reverse_fd = -EBADF;
                 li->fd = fd;
+                li->adopted = fd < 0;
                 li->f = *f;
                 r = fd >= 0 ? bound_port(fd, &li->f.host_port) : 0;
                 li->f.host_port_last = li->f.host_port;
@@ -733,6 +734,7 @@ int portfwd_run(Portfwd *p, int signal_fd) {
                 r = portfwd_watch_fixed(p, p->seccomp_fd, &p->seccomp_tag);
                 if (r < 0)
                         return r;
+                portfwd_handoff_adopted(p);
         }
         p->last_sweep_ms = now_ms();
 

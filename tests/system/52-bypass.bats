@@ -135,7 +135,7 @@ holder_of() {
         [ "$(holder_of "$port3")" = roost-portfwd ]
 }
 
-@test "a killed roost-portfwd comes back: the handed-over port keeps answering, exec works, new servers are handed over" {
+@test "a killed roost-portfwd comes back: the handed-over port keeps answering, also inside the network; exec works; new servers are handed over" {
         port=$(free_port)
         port2=$(free_port)
         roost run -d --name web -p "$port:80" -p "$port2:81" net httpd -f -p 80 -h /www
@@ -149,6 +149,9 @@ holder_of() {
         run curl -s "http://127.0.0.1:$port/"
         assert_status 0
         [ "$(holder_of "$port")" = httpd ]
+        # and containers on its network reach the port handed over before the restart
+        run roost run --rm net wget -q -O- "http://web:80/"
+        assert_status 0
         # the runtime finds a listener again: exec works, and its server gets the port
         run roost exec web true
         assert_status 0
