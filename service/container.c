@@ -983,7 +983,7 @@ static gint by_created_desc(gconstpointer a, gconstpointer b) {
 int method_list_containers(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         g_autoptr(GPtrArray) list = g_ptr_array_new();
-        g_autoptr(GHashTable) networks = container_net_networks_all(userdata);
+        g_autoptr(GHashTable) networks = NULL;
         Daemon *d = userdata;
         GHashTableIter it;
         gpointer v;
@@ -992,6 +992,9 @@ int method_list_containers(sd_bus_message *m, void *userdata, sd_bus_error *erro
         r = sd_bus_message_read(m, "b", &all);
         if (r < 0)
                 return r;
+        if (container_net_networks_all(d, &networks) < 0)
+                return sd_bus_error_setf(error, ROOST_ERROR_FAILED, "cannot list the containers' networks: %s: %s",
+                                         d->db->path, state_db_errmsg(d->db));
         g_hash_table_iter_init(&it, d->containers);
         while (g_hash_table_iter_next(&it, NULL, &v))
                 if (all || container_is_active(v))

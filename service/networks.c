@@ -1359,13 +1359,14 @@ char *container_net_ports_text(Container *c) {
         return g_strdup(s->str);
 }
 
-GHashTable *container_net_networks_all(Daemon *d) {
-        GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+int container_net_networks_all(Daemon *d, GHashTable **ret) {
+        g_autoptr(GHashTable) t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int rc;
 
         if (state_db_prepare(d->db, "SELECT container_id, network FROM endpoints ORDER BY container_id, position", &st) != SQLITE_OK)
-                return t;
-        while (sqlite3_step(st) == SQLITE_ROW) {
+                return -EIO;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
                 const char *id = (const char *) sqlite3_column_text(st, 0);
                 GPtrArray *l = g_hash_table_lookup(t, id);
                 if (!l) {
@@ -1374,7 +1375,10 @@ GHashTable *container_net_networks_all(Daemon *d) {
                 }
                 g_ptr_array_add(l, g_strdup((const char *) sqlite3_column_text(st, 1)));
         }
-        return t;
+        if (rc != SQLITE_DONE)
+                return -EIO;
+        *ret = g_steal_pointer(&t);
+        return 0;
 }
 
 char **container_net_networks(Container *c, GHashTable *all) {

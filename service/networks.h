@@ -102,8 +102,8 @@ void container_net_adopt(Container *c);
 /* The container's published ports as docker ps prints them. */
 char *container_net_ports_text(Container *c);
 /* The names of its networks, from all (container_net_networks_all(): every
- * container's, in one query, for listings). */
-GHashTable *container_net_networks_all(Daemon *d);
+ * container's, in one query, for listings; -EIO when the database fails). */
+int container_net_networks_all(Daemon *d, GHashTable **ret);
 char **container_net_networks(Container *c, GHashTable *all);
 /* For inspect (an RJsonBuilder positioned in an object): its NetworkSettings
  * member, and HostConfig's PortBindings member. */

@@ -273,7 +273,7 @@ container_veths() {
         [[ "$output" != *unused* ]]
 }
 
-@test "a state database roostd cannot re-open: network rm refuses and takes nothing down; volume commands say why" {
+@test "a state database roostd cannot re-open: network rm refuses and takes nothing down; volume commands and ps say why" {
         roost network create dbfail >/dev/null
         roost volume create dbvol >/dev/null
         roost run -d --name dbf --network dbfail net sleep 300 >/dev/null
@@ -286,6 +286,8 @@ container_veths() {
         inspect_status=$status inspect_output=$output
         run roost volume rm -f dbvol
         rm_status=$status rm_output=$output
+        run roost ps -a
+        ps_status=$status ps_output=$output
         run roost network rm dbfail
         chmod 600 "$db"
         # docker's exit status for a network rm that failed
@@ -297,6 +299,12 @@ container_veths() {
         [[ "$inspect_output" == *"cannot inspect volume dbvol: "*"state.db"* ]]
         [ "$rm_status" -ne 0 ]
         [[ "$rm_output" == *"cannot remove volume dbvol: "*"state.db"* ]]
+        # ps does not list the containers as on no network
+        [ "$ps_status" -ne 0 ]
+        [[ "$ps_output" == *"cannot list the containers' networks: "*"state.db"* ]]
+        run roost ps -a
+        assert_status 0
+        assert_output_contains dbf
         run roost volume inspect dbvol
         assert_status 0
         roost volume rm dbvol
