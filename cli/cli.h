@@ -2,14 +2,15 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <json-glib/json-glib.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stddef.h>
 
 #include "human.h"
+#include "json.h"
 #include "roost-dbus.h"
+#include "variant-json.h"
 
 /* Exit codes, as docker's: 125 when roost itself fails, 126 when the
  * command cannot be invoked, 127 when it is not found, else the
@@ -95,18 +96,17 @@ typedef enum OutputFormat {
 } OutputFormat;
 int cli_format_parse(const char *arg, OutputFormat *ret);
 /* Prints node as JSON (pretty) followed by a newline. */
-void cli_print_json(JsonNode *node);
+void cli_print_json(json_t *node);
 /* One row of a listing in --format json (one line) or a template; 0, or
  * the exit code after printing a template error. */
-int cli_print_row(OutputFormat fmt, const char *tmpl, JsonNode *row);
+int cli_print_row(OutputFormat fmt, const char *tmpl, json_t *row);
 /* What an inspect command found: each through the template (-f), else one
  * pretty JSON array. 0 or an exit code. */
-int cli_print_inspect(const char *tmpl, JsonArray *items);
+int cli_print_inspect(const char *tmpl, json_t *items);
 /* Expands a Go-template-like string ({{.Key}}, {{.Key.Sub}}, {{json .Key}},
  * {{json .}}) against node. Returns NULL and sets an error message on a bad
  * template. */
-char *cli_template_expand(const char *tmpl, JsonNode *node, char **ret_error);
-JsonNode *cli_variant_to_json(GVariant *v);
+char *cli_template_expand(const char *tmpl, json_t *node, char **ret_error);
 /* Prints rows (GStrv each, the first the header) in aligned columns, as
  * docker's tabwriter does. */
 void cli_table_print(GPtrArray *rows);
@@ -161,7 +161,7 @@ char *cli_container_path(const char *name_or_id);
 
 /* cmd-network.c: a network as docker network inspect shows it, or NULL
  * with the D-Bus error (after cli_connect) */
-JsonNode *cli_network_inspect_node(const char *name, GError **error);
+json_t *cli_network_inspect_node(const char *name, GError **error);
 
 /* image-ensure.c: makes sure an image is there per the --pull policy
  * (always, missing, never), pulling with progress. 0, or an exit code. */

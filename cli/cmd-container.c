@@ -448,8 +448,8 @@ static char *networks_text(GVariantDict *d) {
         return g_strjoinv(",", (char **) nets);
 }
 
-static JsonNode *ps_json(GVariantDict *d, bool no_trunc) {
-        g_autoptr(JsonBuilder) b = json_builder_new();
+static json_t *ps_json(GVariantDict *d, bool no_trunc) {
+        g_autoptr(RJsonBuilder) b = rjson_builder_new();
         g_autofree char *status = status_text(d), *created = cli_rfc3339(row_t(d, "CreatedAt"));
         g_autofree char *running_for = cli_human_ago(row_t(d, "CreatedAt"));
         g_autofree char *short_id = g_strndup(row_s(d, "Id"), 12);
@@ -470,31 +470,31 @@ static JsonNode *ps_json(GVariantDict *d, bool no_trunc) {
                 while (g_variant_iter_next(&it, "{&s&s}", &lk, &lv))
                         g_string_append_printf(l, "%s%s=%s", l->len ? "," : "", lk, lv);
         }
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "ID");
-        json_builder_add_string_value(b, no_trunc ? row_s(d, "Id") : short_id);
-        json_builder_set_member_name(b, "Image");
-        json_builder_add_string_value(b, row_s(d, "Image"));
-        json_builder_set_member_name(b, "Command");
-        json_builder_add_string_value(b, cmd);
-        json_builder_set_member_name(b, "CreatedAt");
-        json_builder_add_string_value(b, created);
-        json_builder_set_member_name(b, "RunningFor");
-        json_builder_add_string_value(b, running_for);
-        json_builder_set_member_name(b, "Ports");
-        json_builder_add_string_value(b, row_s(d, "Ports"));
-        json_builder_set_member_name(b, "State");
-        json_builder_add_string_value(b, row_s(d, "State"));
-        json_builder_set_member_name(b, "Status");
-        json_builder_add_string_value(b, status);
-        json_builder_set_member_name(b, "Names");
-        json_builder_add_string_value(b, row_s(d, "Name"));
-        json_builder_set_member_name(b, "Labels");
-        json_builder_add_string_value(b, l->str);
-        json_builder_set_member_name(b, "Networks");
-        json_builder_add_string_value(b, networks);
-        json_builder_end_object(b);
-        return json_builder_get_root(b);
+        rjson_begin_object(b);
+        rjson_key(b, "ID");
+        rjson_add_string(b, no_trunc ? row_s(d, "Id") : short_id);
+        rjson_key(b, "Image");
+        rjson_add_string(b, row_s(d, "Image"));
+        rjson_key(b, "Command");
+        rjson_add_string(b, cmd);
+        rjson_key(b, "CreatedAt");
+        rjson_add_string(b, created);
+        rjson_key(b, "RunningFor");
+        rjson_add_string(b, running_for);
+        rjson_key(b, "Ports");
+        rjson_add_string(b, row_s(d, "Ports"));
+        rjson_key(b, "State");
+        rjson_add_string(b, row_s(d, "State"));
+        rjson_key(b, "Status");
+        rjson_add_string(b, status);
+        rjson_key(b, "Names");
+        rjson_add_string(b, row_s(d, "Name"));
+        rjson_key(b, "Labels");
+        rjson_add_string(b, l->str);
+        rjson_key(b, "Networks");
+        rjson_add_string(b, networks);
+        rjson_end_object(b);
+        return rjson_builder_root(b);
 }
 
 static int run_ps(const Command *cmd, void *o, int argc, char **argv) {
@@ -520,7 +520,7 @@ static int run_ps(const Command *cmd, void *o, int argc, char **argv) {
         while ((d = g_variant_iter_next_value(&it))) {
                 g_autoptr(GVariant) v = d;
                 g_auto(GVariantDict) dict;
-                g_autoptr(JsonNode) row = NULL;
+                g_autoptr(json_t) row = NULL;
                 bool match = true;
 
                 g_variant_dict_init(&dict, v);
@@ -539,18 +539,17 @@ static int run_ps(const Command *cmd, void *o, int argc, char **argv) {
                 shown++;
                 row = ps_json(&dict, opts->no_trunc);
                 if (opts->quiet) {
-                        printf("%s\n", json_object_get_string_member(json_node_get_object(row), "ID"));
+                        printf("%s\n", rjson_get_string(row, "ID"));
                 } else if (fmt != FORMAT_TABLE) {
                         int k = cli_print_row(fmt, opts->format, row);
                         if (k != 0)
                                 return k;
                 } else {
-                        JsonObject *r = json_node_get_object(row);
                         cli_table_add(t, (const char *const[]) {
-                                json_object_get_string_member(r, "ID"), json_object_get_string_member(r, "Image"),
-                                json_object_get_string_member(r, "Command"), json_object_get_string_member(r, "RunningFor"),
-                                json_object_get_string_member(r, "Status"), json_object_get_string_member(r, "Ports"),
-                                json_object_get_string_member(r, "Names"), NULL });
+                                rjson_get_string(row, "ID"), rjson_get_string(row, "Image"),
+                                rjson_get_string(row, "Command"), rjson_get_string(row, "RunningFor"),
+                                rjson_get_string(row, "Status"), rjson_get_string(row, "Ports"),
+                                rjson_get_string(row, "Names"), NULL });
                 }
         }
         if (t)
@@ -582,7 +581,7 @@ __attribute__((weak)) char *cli_image_inspect_json(const char *ref, GError **err
 
 static int run_inspect(const Command *cmd, void *o, int argc, char **argv) {
         InspectOpts *opts = o;
-        g_autoptr(JsonArray) out = json_array_new();
+        g_autoptr(json_t) out = rjson_array();
         OutputFormat fmt;
         int ret = 0;
 
@@ -596,7 +595,7 @@ static int run_inspect(const Command *cmd, void *o, int argc, char **argv) {
         for (int i = 0; i < argc; i++) {
                 g_autoptr(GError) error = NULL;
                 g_autofree char *path = NULL, *json = NULL;
-                g_autoptr(JsonParser) p = json_parser_new();
+                json_t *v;
 
                 if (!opts->type || g_str_equal(opts->type, "container")) {
                         if (roost_manager1_call_get_container_sync(cli.manager, argv[i], &path, NULL, &error)) {
@@ -613,11 +612,10 @@ static int run_inspect(const Command *cmd, void *o, int argc, char **argv) {
                         json = cli_image_inspect_json(argv[i], &error);
                 }
                 if (!json && (!opts->type || g_str_equal(opts->type, "network"))) {
-                        JsonNode *n;
                         g_clear_error(&error);
-                        n = cli_network_inspect_node(argv[i], &error);
-                        if (n) {
-                                json_array_add_element(out, n);
+                        v = cli_network_inspect_node(argv[i], &error);
+                        if (v) {
+                                rjson_append(out, v);
                                 continue;
                         }
                 }
@@ -626,9 +624,9 @@ static int run_inspect(const Command *cmd, void *o, int argc, char **argv) {
                         ret = EXIT_ROOST_ERROR;
                         continue;
                 }
-                if (!json_parser_load_from_data(p, json, -1, NULL))
+                if (!(v = rjson_parse(json, -1, NULL)))
                         continue;
-                json_array_add_element(out, json_node_copy(json_parser_get_root(p)));
+                rjson_append(out, v);
         }
         int r = cli_print_inspect(fmt == FORMAT_TEMPLATE ? opts->format : NULL, out);
         return r != 0 ? r : ret;

@@ -48,8 +48,8 @@ static void on_event(GDBusConnection *conn, const char *sender, const char *path
         const char *type, *action, *id;
         g_autoptr(GVariant) attrs = NULL;
         guint64 t;
-        g_autoptr(JsonBuilder) b = json_builder_new();
-        g_autoptr(JsonNode) root = NULL;
+        g_autoptr(RJsonBuilder) b = rjson_builder_new();
+        g_autoptr(json_t) root = NULL;
         GVariantIter it;
         const char *k, *v;
 
@@ -57,35 +57,35 @@ static void on_event(GDBusConnection *conn, const char *sender, const char *path
         if (!event_matches(ctx->opts->filter, type, action, id, attrs))
                 return;
 
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "Type");
-        json_builder_add_string_value(b, type);
-        json_builder_set_member_name(b, "Action");
-        json_builder_add_string_value(b, action);
-        json_builder_set_member_name(b, "Actor");
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "ID");
-        json_builder_add_string_value(b, id);
-        json_builder_set_member_name(b, "Attributes");
-        json_builder_begin_object(b);
+        rjson_begin_object(b);
+        rjson_key(b, "Type");
+        rjson_add_string(b, type);
+        rjson_key(b, "Action");
+        rjson_add_string(b, action);
+        rjson_key(b, "Actor");
+        rjson_begin_object(b);
+        rjson_key(b, "ID");
+        rjson_add_string(b, id);
+        rjson_key(b, "Attributes");
+        rjson_begin_object(b);
         g_variant_iter_init(&it, attrs);
         while (g_variant_iter_next(&it, "{&s&s}", &k, &v)) {
-                json_builder_set_member_name(b, k);
-                json_builder_add_string_value(b, v);
+                rjson_key(b, k);
+                rjson_add_string(b, v);
         }
-        json_builder_end_object(b);
-        json_builder_end_object(b);
-        json_builder_set_member_name(b, "scope");
-        json_builder_add_string_value(b, "local");
-        json_builder_set_member_name(b, "time");
-        json_builder_add_int_value(b, (gint64) (t / 1000000000));
-        json_builder_set_member_name(b, "timeNano");
-        json_builder_add_int_value(b, (gint64) t);
-        json_builder_end_object(b);
-        root = json_builder_get_root(b);
+        rjson_end_object(b);
+        rjson_end_object(b);
+        rjson_key(b, "scope");
+        rjson_add_string(b, "local");
+        rjson_key(b, "time");
+        rjson_add_int(b, (gint64) (t / 1000000000));
+        rjson_key(b, "timeNano");
+        rjson_add_int(b, (gint64) t);
+        rjson_end_object(b);
+        root = rjson_builder_root(b);
 
         if (ctx->fmt == FORMAT_JSON) {
-                g_autofree char *s = json_to_string(root, FALSE);
+                g_autofree char *s = rjson_dump(root, false);
                 printf("%s\n", s);
         } else if (ctx->fmt == FORMAT_TEMPLATE) {
                 g_autofree char *err = NULL, *s = cli_template_expand(ctx->opts->format, root, &err);

@@ -412,12 +412,12 @@ static GPtrArray *image_rows(GVariant *list) {
         return rows;
 }
 
-static JsonNode *row_json(const ImageRow *r, bool no_trunc) {
-        g_autoptr(JsonBuilder) b = json_builder_new();
+static json_t *row_json(const ImageRow *r, bool no_trunc) {
+        g_autoptr(RJsonBuilder) b = rjson_builder_new();
         g_autofree char *containers = g_strdup_printf("%u", r->containers);
 
-        json_builder_begin_object(b);
-#define MEMBER(k, v) do { json_builder_set_member_name(b, k); json_builder_add_string_value(b, v); } while (0)
+        rjson_begin_object(b);
+#define MEMBER(k, v) do { rjson_key(b, k); rjson_add_string(b, v); } while (0)
         MEMBER("Containers", containers);
         MEMBER("CreatedAt", r->created_at);
         MEMBER("CreatedSince", r->created_since);
@@ -427,8 +427,8 @@ static JsonNode *row_json(const ImageRow *r, bool no_trunc) {
         MEMBER("Size", r->size);
         MEMBER("Tag", r->tag);
 #undef MEMBER
-        json_builder_end_object(b);
-        return json_builder_get_root(b);
+        rjson_end_object(b);
+        return rjson_builder_root(b);
 }
 
 /* --filter KEY=VALUE... as ListImages takes them: a{sv} of KEY -> as */
@@ -513,7 +513,7 @@ static int run_images(const Command *cmd, void *o, int argc, char **argv) {
         }
         if (fmt == FORMAT_JSON || fmt == FORMAT_TEMPLATE) {
                 for (guint i = 0; i < rows->len; i++) {
-                        g_autoptr(JsonNode) n = row_json(rows->pdata[i], opts->no_trunc);
+                        g_autoptr(json_t) n = row_json(rows->pdata[i], opts->no_trunc);
                         int k = cli_print_row(fmt, opts->format, n);
                         if (k != 0)
                                 return k;
@@ -568,7 +568,7 @@ static const CliOption inspect_options[] = {
 
 static int run_image_inspect(const Command *cmd, void *o, int argc, char **argv) {
         InspectOpts *opts = o;
-        g_autoptr(JsonArray) all = json_array_new();
+        g_autoptr(json_t) all = rjson_array();
         OutputFormat fmt;
         int ret = 0;
 
@@ -580,7 +580,7 @@ static int run_image_inspect(const Command *cmd, void *o, int argc, char **argv)
                 g_autoptr(GError) error = NULL;
                 g_autofree char *path = NULL, *json = NULL;
                 g_autoptr(RoostImage1) img = NULL;
-                g_autoptr(JsonParser) p = json_parser_new();
+                g_autoptr(json_t) v = NULL;
 
                 if (!roost_manager1_call_get_image_sync(cli.manager, argv[i], &path, NULL, &error) ||
                     !(img = roost_image1_proxy_new_sync(cli.bus, G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES, ROOST_BUS_NAME,
@@ -589,21 +589,19 @@ static int run_image_inspect(const Command *cmd, void *o, int argc, char **argv)
                         ret = fail_call(error, argv[i]);
                         continue;
                 }
-                if (!json_parser_load_from_data(p, json, -1, NULL))
+                if (!(v = rjson_parse(json, -1, NULL)))
                         return cli_fail("roostd sent malformed JSON for %s", argv[i]);
                 if (fmt == FORMAT_TEMPLATE) {
                         g_autofree char *err = NULL;
-                        g_autofree char *s = cli_template_expand(opts->format, json_parser_get_root(p), &err);
+                        g_autofree char *s = cli_template_expand(opts->format, v, &err);
                         if (!s)
                                 return cli_fail("%s", err);
                         printf("%s\n", s);
                 } else
-                        json_array_add_element(all, json_node_copy(json_parser_get_root(p)));
+                        rjson_append(all, g_steal_pointer(&v));
         }
-        if (fmt != FORMAT_TEMPLATE) {
-                g_autoptr(JsonNode) n = json_node_init_array(json_node_alloc(), all);
-                cli_print_json(n);
-        }
+        if (fmt != FORMAT_TEMPLATE)
+                cli_print_json(all);
         return ret;
 }
 
@@ -637,15 +635,15 @@ static const CliOption history_options[] = {
 /* docker's CREATED BY column: 45 characters at most */
 #define HISTORY_CREATED_BY_MAX 45
 
-static JsonNode *history_row_json(const char *id, gint64 created, const char *by, const char *comment, guint64 size) {
-        g_autoptr(JsonBuilder) b = json_builder_new();
+static json_t *history_row_json(const char *id, gint64 created, const char *by, const char *comment, guint64 size) {
+        g_autoptr(RJsonBuilder) b = rjson_builder_new();
         g_autofree char *since = created ? cli_human_since(created) : g_strdup("N/A");
         g_autofree char *human = cli_human_size(size);
         g_autoptr(GDateTime) dt = created ? g_date_time_new_from_unix_local(created) : NULL;
         g_autofree char *at = dt ? g_date_time_format_iso8601(dt) : g_strdup("");
 
-        json_builder_begin_object(b);
-#define MEMBER(k, v) do { json_builder_set_member_name(b, k); json_builder_add_string_value(b, v); } while (0)
+        rjson_begin_object(b);
+#define MEMBER(k, v) do { rjson_key(b, k); rjson_add_string(b, v); } while (0)
         MEMBER("Comment", comment);
         MEMBER("CreatedAt", at);
         MEMBER("CreatedBy", by);
@@ -653,8 +651,8 @@ static JsonNode *history_row_json(const char *id, gint64 created, const char *by
         MEMBER("ID", id);
         MEMBER("Size", human);
 #undef MEMBER
-        json_builder_end_object(b);
-        return json_builder_get_root(b);
+        rjson_end_object(b);
+        return rjson_builder_root(b);
 }
 
 static int run_history(const Command *cmd, void *o, int argc, char **argv) {
@@ -695,7 +693,7 @@ static int run_history(const Command *cmd, void *o, int argc, char **argv) {
                         continue;
                 }
                 if (fmt == FORMAT_JSON || fmt == FORMAT_TEMPLATE) {
-                        g_autoptr(JsonNode) n = history_row_json(id, created, by, comment, size);
+                        g_autoptr(json_t) n = history_row_json(id, created, by, comment, size);
                         int k = cli_print_row(fmt, opts->format, n);
                         if (k != 0)
                                 return k;

@@ -160,15 +160,14 @@ static int run_ls(const Command *cmd, void *o, int argc, char **argv) {
         if (fmt == FORMAT_TABLE && !opts->quiet)
                 t = cli_table_new((const char *const[]) { "NETWORK ID", "NAME", "DRIVER", "SCOPE", NULL });
         for (guint i = 0; i < nets->len; i++) {
-                g_autoptr(JsonNode) row = network_view_row(nets->pdata[i], opts->no_trunc);
-                JsonObject *r = json_node_get_object(row);
+                g_autoptr(json_t) row = network_view_row(nets->pdata[i], opts->no_trunc);
 
                 if (opts->quiet)
-                        printf("%s\n", json_object_get_string_member(r, "ID"));
+                        printf("%s\n", rjson_get_string(row, "ID"));
                 else if (fmt == FORMAT_TABLE)
                         cli_table_add(t, (const char *const[]) {
-                                json_object_get_string_member(r, "ID"), json_object_get_string_member(r, "Name"),
-                                json_object_get_string_member(r, "Driver"), json_object_get_string_member(r, "Scope"), NULL });
+                                rjson_get_string(row, "ID"), rjson_get_string(row, "Name"),
+                                rjson_get_string(row, "Driver"), rjson_get_string(row, "Scope"), NULL });
                 else {
                         int k = cli_print_row(fmt, opts->format, row);
                         if (k != 0)
@@ -193,7 +192,7 @@ static const CliOption inspect_options[] = {
         {},
 };
 
-JsonNode *cli_network_inspect_node(const char *name, GError **error) {
+json_t *cli_network_inspect_node(const char *name, GError **error) {
         g_autoptr(GVariant) v = NULL;
 
         if (!roost_manager1_call_inspect_network_sync(cli.manager, name, &v, NULL, error))
@@ -203,7 +202,7 @@ JsonNode *cli_network_inspect_node(const char *name, GError **error) {
 
 static int run_inspect(const Command *cmd, void *o, int argc, char **argv) {
         NetworkOpts *opts = o;
-        g_autoptr(JsonArray) out = json_array_new();
+        g_autoptr(json_t) out = rjson_array();
         g_autoptr(GPtrArray) missing = g_ptr_array_new();
         bool template = opts->format && !g_str_equal(opts->format, "") && !g_str_equal(opts->format, "json");
 
@@ -211,10 +210,10 @@ static int run_inspect(const Command *cmd, void *o, int argc, char **argv) {
                 return EXIT_ROOST_ERROR;
         for (int i = 0; i < argc; i++) {
                 g_autoptr(GError) error = NULL;
-                JsonNode *n = cli_network_inspect_node(argv[i], &error);
+                json_t *n = cli_network_inspect_node(argv[i], &error);
 
                 if (n)
-                        json_array_add_element(out, n);
+                        rjson_append(out, n);
                 else if (is_no_such_network(error))
                         g_ptr_array_add(missing, argv[i]);
                 else

@@ -15,10 +15,10 @@
 static int run_port(const Command *cmd, void *o, int argc, char **argv) {
         g_autoptr(GError) error = NULL;
         g_autoptr(RoostContainer1) c = NULL;
-        g_autoptr(JsonParser) parser = json_parser_new();
         g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
-        g_autofree char *path = NULL, *json = NULL, *key = NULL;
-        JsonNode *root, *settings, *ports = NULL;
+        g_autofree char *path = NULL, *json = NULL, *key = NULL, *parse_error = NULL;
+        g_autoptr(json_t) root = NULL;
+        json_t *ports;
 
         if (argc > 1) {
                 g_autofree char *err = NULL;
@@ -31,13 +31,9 @@ static int run_port(const Command *cmd, void *o, int argc, char **argv) {
                 return EXIT_ROOST_ERROR;
         if (!roost_container1_call_inspect_sync(c, &json, NULL, &error))
                 return cli_fail_gerror(error, NULL);
-        if (!json_parser_load_from_data(parser, json, -1, &error))
-                return cli_fail("roostd's Inspect of %s is not JSON: %s", argv[0], error->message);
-        root = json_parser_get_root(parser);
-        settings = root && JSON_NODE_HOLDS_OBJECT(root)
-                           ? json_object_get_member(json_node_get_object(root), "NetworkSettings") : NULL;
-        if (settings && JSON_NODE_HOLDS_OBJECT(settings))
-                ports = json_object_get_member(json_node_get_object(settings), "Ports");
+        if (!(root = rjson_parse(json, -1, &parse_error)))
+                return cli_fail("roostd's Inspect of %s is not JSON: %s", argv[0], parse_error);
+        ports = json_object_get(rjson_get_object(root, "NetworkSettings"), "Ports");
 
         if (port_list_lines(ports, key, lines) == -ENOENT) {
                 cli_fail("No public port '%s' published for %s", argv[1], argv[0]);

@@ -27,25 +27,25 @@ static const char *client_arch(void) {
 #endif
 }
 
-static JsonNode *client_json(void) {
-        g_autoptr(JsonBuilder) b = json_builder_new();
+static json_t *client_json(void) {
+        g_autoptr(RJsonBuilder) b = rjson_builder_new();
 
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "Version");
-        json_builder_add_string_value(b, ROOST_VERSION);
-        json_builder_set_member_name(b, "ApiVersion");
-        json_builder_add_string_value(b, ROOST_API_VERSION);
-        json_builder_set_member_name(b, "Os");
-        json_builder_add_string_value(b, "linux");
-        json_builder_set_member_name(b, "Arch");
-        json_builder_add_string_value(b, client_arch());
-        json_builder_set_member_name(b, "Debug");
-        json_builder_add_boolean_value(b, cli.debug);
-        json_builder_end_object(b);
-        return json_builder_get_root(b);
+        rjson_begin_object(b);
+        rjson_key(b, "Version");
+        rjson_add_string(b, ROOST_VERSION);
+        rjson_key(b, "ApiVersion");
+        rjson_add_string(b, ROOST_API_VERSION);
+        rjson_key(b, "Os");
+        rjson_add_string(b, "linux");
+        rjson_key(b, "Arch");
+        rjson_add_string(b, client_arch());
+        rjson_key(b, "Debug");
+        rjson_add_bool(b, cli.debug);
+        rjson_end_object(b);
+        return rjson_builder_root(b);
 }
 
-static int print_formatted(JsonNode *root, OutputFormat fmt, const char *tmpl) {
+static int print_formatted(json_t *root, OutputFormat fmt, const char *tmpl) {
         if (fmt == FORMAT_JSON) {
                 cli_print_json(root);
                 return 0;
@@ -79,18 +79,18 @@ static int run_version(const Command *cmd, void *o, int argc, char **argv) {
                 server = NULL;
 
         if (fmt != FORMAT_TABLE) {
-                g_autoptr(JsonBuilder) b = json_builder_new();
-                g_autoptr(JsonNode) root = NULL;
-                json_builder_begin_object(b);
-                json_builder_set_member_name(b, "Client");
-                json_builder_add_value(b, client_json());
-                json_builder_set_member_name(b, "Server");
+                g_autoptr(RJsonBuilder) b = rjson_builder_new();
+                g_autoptr(json_t) root = NULL;
+                rjson_begin_object(b);
+                rjson_key(b, "Client");
+                rjson_add_value(b, client_json());
+                rjson_key(b, "Server");
                 if (server)
-                        json_builder_add_value(b, cli_variant_to_json(server));
+                        rjson_add_value(b, variant_to_json(server));
                 else
-                        json_builder_add_null_value(b);
-                json_builder_end_object(b);
-                root = json_builder_get_root(b);
+                        rjson_add_null(b);
+                rjson_end_object(b);
+                root = rjson_builder_root(b);
                 r = print_formatted(root, fmt, opts->format);
         } else {
                 printf("Client:\n"
@@ -169,8 +169,8 @@ static int run_info(const Command *cmd, void *o, int argc, char **argv) {
                 return cli_fail_gerror(error, NULL);
 
         if (fmt != FORMAT_TABLE) {
-                g_autoptr(JsonNode) root = cli_variant_to_json(info);
-                json_object_set_member(json_node_get_object(root), "ClientInfo", client_json());
+                g_autoptr(json_t) root = variant_to_json(info);
+                rjson_set(root, "ClientInfo", client_json());
                 return print_formatted(root, fmt, opts->format);
         }
 

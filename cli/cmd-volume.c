@@ -4,8 +4,8 @@
 
 #include "cli.h"
 
-static JsonNode *volume_json(GVariant *v) {
-        return cli_variant_to_json(v);
+static json_t *volume_json(GVariant *v) {
+        return variant_to_json(v);
 }
 
 typedef struct VolumeOpts {
@@ -80,7 +80,7 @@ static int run_ls(const Command *cmd, void *o, int argc, char **argv) {
                 else if (fmt == FORMAT_TABLE)
                         cli_table_add(t, (const char *const[]) { "local", name, NULL });
                 else {
-                        g_autoptr(JsonNode) n = volume_json(d);
+                        g_autoptr(json_t) n = volume_json(d);
                         int k = cli_print_row(fmt, opts->format, n);
                         if (k != 0)
                                 return k;
@@ -103,7 +103,7 @@ static const CliOption inspect_options[] = {
 
 static int run_inspect(const Command *cmd, void *o, int argc, char **argv) {
         VolumeOpts *opts = o;
-        g_autoptr(JsonArray) out = json_array_new();
+        g_autoptr(json_t) out = rjson_array();
         int ret = 0;
 
         if (cli_connect() < 0)
@@ -116,7 +116,7 @@ static int run_inspect(const Command *cmd, void *o, int argc, char **argv) {
                         ret = EXIT_ROOST_ERROR;
                         continue;
                 }
-                json_array_add_element(out, volume_json(v));
+                rjson_append(out, volume_json(v));
         }
         int r = cli_print_inspect(opts->format, out);
         return r != 0 ? r : ret;

@@ -20,43 +20,38 @@ int cli_format_parse(const char *arg, OutputFormat *ret) {
 }
 
 
-void cli_print_json(JsonNode *node) {
+void cli_print_json(json_t *node) {
         g_autofree char *s = cli_json_pretty(node);
         printf("%s\n", s);
 }
 
-int cli_print_row(OutputFormat fmt, const char *tmpl, JsonNode *row) {
+int cli_print_row(OutputFormat fmt, const char *tmpl, json_t *row) {
         g_autofree char *s = NULL, *err = NULL;
 
         if (fmt == FORMAT_JSON)
-                s = json_to_string(row, FALSE);
+                s = rjson_dump(row, false);
         else if (!(s = cli_template_expand(tmpl, row, &err)))
                 return cli_fail("%s", err);
         printf("%s\n", s);
         return 0;
 }
 
-int cli_print_inspect(const char *tmpl, JsonArray *items) {
+int cli_print_inspect(const char *tmpl, json_t *items) {
         if (tmpl) {
-                for (guint i = 0; i < json_array_get_length(items); i++) {
-                        int r = cli_print_row(FORMAT_TEMPLATE, tmpl, json_array_get_element(items, i));
+                size_t i;
+                json_t *item;
+                json_array_foreach(items, i, item) {
+                        int r = cli_print_row(FORMAT_TEMPLATE, tmpl, item);
                         if (r != 0)
                                 return r;
                 }
-        } else {
-                g_autoptr(JsonNode) root = json_node_new(JSON_NODE_ARRAY);
-                json_node_set_array(root, items);
-                cli_print_json(root);
-        }
+        } else
+                cli_print_json(items);
         return 0;
 }
 
-JsonNode *cli_variant_to_json(GVariant *v) {
-        return json_gvariant_serialize(v);
-}
-
 /* Looks up ".A.B" in node; "." alone is node itself. */
-static JsonNode *lookup(JsonNode *node, const char *path, char **ret_error) {
+static json_t *lookup(json_t *node, const char *path, char **ret_error) {
         g_auto(GStrv) parts = NULL;
 
         if (path[0] != '.') {
@@ -67,46 +62,51 @@ static JsonNode *lookup(JsonNode *node, const char *path, char **ret_error) {
                 return node;
         parts = g_strsplit(path + 1, ".", -1);
         for (char **p = parts; *p; p++) {
-                JsonObject *o = JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
-                if (!o || !json_object_has_member(o, *p)) {
+                json_t *m = json_object_get(node, *p);
+                if (!m) {
                         *ret_error = g_strdup_printf("template: can't evaluate field %s", *p);
                         return NULL;
                 }
-                node = json_object_get_member(o, *p);
+                node = m;
         }
         return node;
 }
 
-static void append_value(GString *out, JsonNode *node, bool as_json) {
-        if (!as_json && JSON_NODE_HOLDS_VALUE(node)) {
-                GType t = json_node_get_value_type(node);
-                if (t == G_TYPE_STRING)
-                        g_string_append(out, json_node_get_string(node));
-                else if (t == G_TYPE_BOOLEAN)
-                        g_string_append(out, json_node_get_boolean(node) ? "true" : "false");
-                else if (t == G_TYPE_INT64)
-                        g_string_append_printf(out, "%" G_GINT64_FORMAT, json_node_get_int(node));
-                else if (t == G_TYPE_DOUBLE)
-                        g_string_append_printf(out, "%g", json_node_get_double(node));
+static void append_value(GString *out, json_t *node, bool as_json) {
+        if (!as_json && json_is_string(node)) {
+                g_string_append(out, json_string_value(node));
                 return;
         }
-        if (!as_json && JSON_NODE_HOLDS_ARRAY(node)) {
+        if (!as_json && json_is_boolean(node)) {
+                g_string_append(out, json_is_true(node) ? "true" : "false");
+                return;
+        }
+        if (!as_json && json_is_integer(node)) {
+                g_string_append_printf(out, "%" G_GINT64_FORMAT, (gint64) json_integer_value(node));
+                return;
+        }
+        if (!as_json && json_is_real(node)) {
+                g_string_append_printf(out, "%g", json_real_value(node));
+                return;
+        }
+        if (!as_json && json_is_array(node)) {
                 /* as Go prints a slice: [a b c] */
-                JsonArray *a = json_node_get_array(node);
+                size_t i;
+                json_t *e;
                 g_string_append_c(out, '[');
-                for (guint i = 0; i < json_array_get_length(a); i++) {
+                json_array_foreach(node, i, e) {
                         if (i)
                                 g_string_append_c(out, ' ');
-                        append_value(out, json_array_get_element(a, i), false);
+                        append_value(out, e, false);
                 }
                 g_string_append_c(out, ']');
                 return;
         }
-        g_autofree char *s = json_to_string(node, FALSE);
+        g_autofree char *s = rjson_dump(node, false);
         g_string_append(out, s);
 }
 
-char *cli_template_expand(const char *tmpl, JsonNode *node, char **ret_error) {
+char *cli_template_expand(const char *tmpl, json_t *node, char **ret_error) {
         g_autoptr(GString) out = g_string_new(NULL);
         const char *p = tmpl;
 
@@ -114,7 +114,7 @@ char *cli_template_expand(const char *tmpl, JsonNode *node, char **ret_error) {
                 const char *open = strstr(p, "{{"), *close;
                 g_autofree char *action = NULL;
                 bool as_json = false;
-                JsonNode *v;
+                json_t *v;
 
                 if (!open) {
                         g_string_append(out, p);

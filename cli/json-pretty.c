@@ -5,7 +5,7 @@
 /* inspect output is a few levels deep; deeper input is printed flat */
 #define DEPTH_MAX 64
 
-static void append(GString *out, JsonNode *node, unsigned depth);
+static void append(GString *out, json_t *node, unsigned depth);
 
 static void newline(GString *out, unsigned depth) {
         g_string_append_c(out, '\n');
@@ -13,57 +13,61 @@ static void newline(GString *out, unsigned depth) {
                 g_string_append_c(out, ' ');
 }
 
-static void append_scalar(GString *out, JsonNode *node) {
-        g_autofree char *s = json_to_string(node, FALSE);
+static void append_scalar(GString *out, json_t *node) {
+        g_autofree char *s = rjson_dump(node, false);
         g_string_append(out, s);
 }
 
-static void append_object(GString *out, JsonObject *o, unsigned depth) {
-        /* in the order the members were added (the iterator's is a hash's) */
-        g_autoptr(GList) members = json_object_get_members(o);
+static void append_object(GString *out, json_t *o, unsigned depth) {
+        const char *name;
+        json_t *member;
+        bool first = true;
 
+        /* in the order the members were added, as jansson iterates */
         g_string_append_c(out, '{');
-        for (GList *m = members; m; m = m->next) {
-                g_autoptr(JsonNode) key = json_node_init_string(json_node_alloc(), m->data);
-                if (m != members)
+        json_object_foreach(o, name, member) {
+                g_autoptr(json_t) key = rjson_string(name);
+                if (!first)
                         g_string_append_c(out, ',');
+                first = false;
                 newline(out, depth + 1);
                 append_scalar(out, key);
                 g_string_append(out, ": ");
-                append(out, json_object_get_member(o, m->data), depth + 1);
+                append(out, member, depth + 1);
         }
-        if (members)
+        if (!first)
                 newline(out, depth);
         g_string_append_c(out, '}');
 }
 
-static void append_array(GString *out, JsonArray *a, unsigned depth) {
-        guint n = json_array_get_length(a);
+static void append_array(GString *out, json_t *a, unsigned depth) {
+        size_t i;
+        json_t *e;
 
         g_string_append_c(out, '[');
-        for (guint i = 0; i < n; i++) {
+        json_array_foreach(a, i, e) {
                 if (i)
                         g_string_append_c(out, ',');
                 newline(out, depth + 1);
-                append(out, json_array_get_element(a, i), depth + 1);
+                append(out, e, depth + 1);
         }
-        if (n)
+        if (json_array_size(a))
                 newline(out, depth);
         g_string_append_c(out, ']');
 }
 
-static void append(GString *out, JsonNode *node, unsigned depth) {
+static void append(GString *out, json_t *node, unsigned depth) {
         if (depth >= DEPTH_MAX)
                 append_scalar(out, node);
-        else if (JSON_NODE_HOLDS_OBJECT(node))
-                append_object(out, json_node_get_object(node), depth);
-        else if (JSON_NODE_HOLDS_ARRAY(node))
-                append_array(out, json_node_get_array(node), depth);
+        else if (json_is_object(node))
+                append_object(out, node, depth);
+        else if (json_is_array(node))
+                append_array(out, node, depth);
         else
                 append_scalar(out, node);
 }
 
-char *cli_json_pretty(JsonNode *node) {
+char *cli_json_pretty(json_t *node) {
         GString *out = g_string_new(NULL);
 
         append(out, node, 0);

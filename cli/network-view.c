@@ -20,24 +20,24 @@ static bool dict_b(GVariant *d, const char *k) {
         return b;
 }
 
-static void add_s(JsonBuilder *b, const char *name, const char *v) {
-        json_builder_set_member_name(b, name);
-        json_builder_add_string_value(b, v);
+static void add_s(RJsonBuilder *b, const char *name, const char *v) {
+        rjson_key(b, name);
+        rjson_add_string(b, v);
 }
 
-static void add_b(JsonBuilder *b, const char *name, bool v) {
-        json_builder_set_member_name(b, name);
-        json_builder_add_boolean_value(b, v);
+static void add_b(RJsonBuilder *b, const char *name, bool v) {
+        rjson_key(b, name);
+        rjson_add_bool(b, v);
 }
 
-static void add_empty_object(JsonBuilder *b, const char *name) {
-        json_builder_set_member_name(b, name);
-        json_builder_begin_object(b);
-        json_builder_end_object(b);
+static void add_empty_object(RJsonBuilder *b, const char *name) {
+        rjson_key(b, name);
+        rjson_begin_object(b);
+        rjson_end_object(b);
 }
 
-JsonNode *network_view_inspect(GVariant *net) {
-        g_autoptr(JsonBuilder) b = json_builder_new();
+json_t *network_view_inspect(GVariant *net) {
+        g_autoptr(RJsonBuilder) b = rjson_builder_new();
         g_autoptr(GVariant) labels = g_variant_lookup_value(net, "Labels", G_VARIANT_TYPE("a{ss}"));
         g_autoptr(GVariant) containers = g_variant_lookup_value(net, "Containers", G_VARIANT_TYPE("a{s(ss)}"));
         guint64 created = 0;
@@ -49,7 +49,7 @@ JsonNode *network_view_inspect(GVariant *net) {
         g_variant_lookup(net, "CreatedAt", "t", &created);
         created_s = cli_rfc3339(created);
 
-        json_builder_begin_object(b);
+        rjson_begin_object(b);
         add_s(b, "Name", dict_s(net, "Name"));
         add_s(b, "Id", dict_s(net, "Id"));
         add_s(b, "Created", created_s);
@@ -58,72 +58,72 @@ JsonNode *network_view_inspect(GVariant *net) {
         add_b(b, "EnableIPv4", true);
         add_b(b, "EnableIPv6", false);
 
-        json_builder_set_member_name(b, "IPAM");
-        json_builder_begin_object(b);
+        rjson_key(b, "IPAM");
+        rjson_begin_object(b);
         add_s(b, "Driver", "default");
         add_empty_object(b, "Options");
-        json_builder_set_member_name(b, "Config");
-        json_builder_begin_array(b);
+        rjson_key(b, "Config");
+        rjson_begin_array(b);
         if (*subnet) {
-                json_builder_begin_object(b);
+                rjson_begin_object(b);
                 add_s(b, "Subnet", subnet);
                 if (*gateway) /* docker leaves an unset gateway out */
                         add_s(b, "Gateway", gateway);
-                json_builder_end_object(b);
+                rjson_end_object(b);
         }
-        json_builder_end_array(b);
-        json_builder_end_object(b);
+        rjson_end_array(b);
+        rjson_end_object(b);
 
         add_b(b, "Internal", dict_b(net, "Internal"));
         add_b(b, "Attachable", false);
         add_b(b, "Ingress", false);
-        json_builder_set_member_name(b, "ConfigFrom");
-        json_builder_begin_object(b);
+        rjson_key(b, "ConfigFrom");
+        rjson_begin_object(b);
         add_s(b, "Network", "");
-        json_builder_end_object(b);
+        rjson_end_object(b);
         add_b(b, "ConfigOnly", false);
 
-        json_builder_set_member_name(b, "Containers");
-        json_builder_begin_object(b);
+        rjson_key(b, "Containers");
+        rjson_begin_object(b);
         if (containers) {
                 g_variant_iter_init(&it, containers);
                 while (g_variant_iter_next(&it, "{&s(&s&s)}", &k, &name, &addr)) {
-                        json_builder_set_member_name(b, k);
-                        json_builder_begin_object(b);
+                        rjson_key(b, k);
+                        rjson_begin_object(b);
                         add_s(b, "Name", name);
                         add_s(b, "EndpointID", "");
                         add_s(b, "MacAddress", "");
                         add_s(b, "IPv4Address", addr);
                         add_s(b, "IPv6Address", "");
-                        json_builder_end_object(b);
+                        rjson_end_object(b);
                 }
         }
-        json_builder_end_object(b);
+        rjson_end_object(b);
 
         /* as docker names its bridge and the like: roost's own facts */
-        json_builder_set_member_name(b, "Options");
-        json_builder_begin_object(b);
+        rjson_key(b, "Options");
+        rjson_begin_object(b);
         if (*dict_s(net, "Bridge"))
                 add_s(b, "com.docker.network.bridge.name", dict_s(net, "Bridge"));
         if (*dict_s(net, "DNS"))
                 add_s(b, "io.roost.network.dns", dict_s(net, "DNS"));
-        json_builder_end_object(b);
-        json_builder_set_member_name(b, "Labels");
-        json_builder_begin_object(b);
+        rjson_end_object(b);
+        rjson_key(b, "Labels");
+        rjson_begin_object(b);
         if (labels) {
                 g_variant_iter_init(&it, labels);
                 while (g_variant_iter_next(&it, "{&s&s}", &k, &v)) {
-                        json_builder_set_member_name(b, k);
-                        json_builder_add_string_value(b, v);
+                        rjson_key(b, k);
+                        rjson_add_string(b, v);
                 }
         }
-        json_builder_end_object(b);
-        json_builder_end_object(b);
-        return json_builder_get_root(b);
+        rjson_end_object(b);
+        rjson_end_object(b);
+        return rjson_builder_root(b);
 }
 
-JsonNode *network_view_row(GVariant *net, bool no_trunc) {
-        g_autoptr(JsonBuilder) b = json_builder_new();
+json_t *network_view_row(GVariant *net, bool no_trunc) {
+        g_autoptr(RJsonBuilder) b = rjson_builder_new();
         g_autoptr(GVariant) labels = g_variant_lookup_value(net, "Labels", G_VARIANT_TYPE("a{ss}"));
         g_autoptr(GString) l = g_string_new(NULL);
         g_autofree char *id = g_strdup(dict_s(net, "Id")), *created = NULL;
@@ -141,7 +141,7 @@ JsonNode *network_view_row(GVariant *net, bool no_trunc) {
                         g_string_append_printf(l, "%s%s=%s", l->len ? "," : "", k, v);
         }
         /* docker's field names, in the order its JSON has them */
-        json_builder_begin_object(b);
+        rjson_begin_object(b);
         add_s(b, "CreatedAt", created);
         add_s(b, "Driver", dict_s(net, "Driver"));
         add_s(b, "ID", id);
@@ -151,8 +151,8 @@ JsonNode *network_view_row(GVariant *net, bool no_trunc) {
         add_s(b, "Labels", l->str);
         add_s(b, "Name", dict_s(net, "Name"));
         add_s(b, "Scope", NETWORK_SCOPE);
-        json_builder_end_object(b);
-        return json_builder_get_root(b);
+        rjson_end_object(b);
+        return rjson_builder_root(b);
 }
 
 bool cli_labels_match(GVariant *net, const char *want) {

@@ -2,8 +2,9 @@
 #pragma once
 
 #include <glib.h>
-#include <json-glib/json-glib.h>
 #include <stdbool.h>
+
+#include "json.h"
 
 /* How a network, the a{sv} of Manager1's network methods (Name, Id, Driver,
  * Bridge, Subnet, Gateway, DNS, Internal, Default, CreatedAt, Labels,
@@ -12,12 +13,12 @@
 /* docker network inspect's object: Name, Id, Created, Scope, Driver,
  * EnableIPv4, EnableIPv6, IPAM, Internal, Attachable, Ingress, ConfigFrom,
  * ConfigOnly, Containers, Options, Labels */
-JsonNode *network_view_inspect(GVariant *net);
+json_t *network_view_inspect(GVariant *net);
 
 /* docker network ls's row, for --format: CreatedAt, Driver, ID (12
  * characters unless no_trunc), IPv4, IPv6, Internal, Labels (k=v,...),
  * Name, Scope; all strings, as docker's */
-JsonNode *network_view_row(GVariant *net, bool no_trunc);
+json_t *network_view_row(GVariant *net, bool no_trunc);
 
 /* docker network ls --filter KEY=VALUE: driver, id (prefix), label (KEY or
  * KEY=VALUE), name (substring), scope, type (custom, builtin), dangling

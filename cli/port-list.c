@@ -5,9 +5,9 @@
 #include "human.h"
 #include "port-list.h"
 
-static const char *member_string(JsonObject *o, const char *name) {
-        JsonNode *n = json_object_get_member(o, name);
-        return n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING ? json_node_get_string(n) : "";
+static const char *member_string(const json_t *o, const char *name) {
+        const char *s = rjson_get_string(o, name);
+        return s ? s : "";
 }
 
 /* as Go's net.JoinHostPort: an IPv6 address goes in brackets */
@@ -16,20 +16,16 @@ static char *join_host_port(const char *host, const char *port) {
 }
 
 /* the bindings of one port, "HOST:PORT" each, with prefix before them */
-static void add_bindings(JsonNode *bindings, const char *prefix, GPtrArray *lines) {
-        JsonArray *a;
+static void add_bindings(json_t *bindings, const char *prefix, GPtrArray *lines) {
+        size_t i;
+        json_t *b;
 
-        if (!bindings || !JSON_NODE_HOLDS_ARRAY(bindings))
-                return;
-        a = json_node_get_array(bindings);
-        for (guint i = 0; i < json_array_get_length(a); i++) {
-                JsonNode *b = json_array_get_element(a, i);
+        json_array_foreach(bindings, i, b) {
                 g_autofree char *hp = NULL;
 
-                if (!JSON_NODE_HOLDS_OBJECT(b))
+                if (!json_is_object(b))
                         continue;
-                hp = join_host_port(member_string(json_node_get_object(b), "HostIp"),
-                                    member_string(json_node_get_object(b), "HostPort"));
+                hp = join_host_port(member_string(b, "HostIp"), member_string(b, "HostPort"));
                 g_ptr_array_add(lines, g_strdup_printf("%s%s", prefix, hp));
         }
 }
@@ -38,21 +34,18 @@ static gint compare_lines(gconstpointer a, gconstpointer b) {
         return cli_natural_compare(*(const char *const *) a, *(const char *const *) b);
 }
 
-int port_list_lines(JsonNode *ports, const char *key, GPtrArray *lines) {
-        JsonObject *o = ports && JSON_NODE_HOLDS_OBJECT(ports) ? json_node_get_object(ports) : NULL;
+int port_list_lines(json_t *ports, const char *key, GPtrArray *lines) {
         guint before = lines->len;
 
         if (key) {
-                add_bindings(o ? json_object_get_member(o, key) : NULL, "", lines);
+                add_bindings(json_object_get(ports, key), "", lines);
                 if (lines->len == before)
                         return -ENOENT;
-        } else if (o) {
-                JsonObjectIter it;
+        } else if (json_is_object(ports)) {
                 const char *port;
-                JsonNode *bindings;
+                json_t *bindings;
 
-                json_object_iter_init(&it, o);
-                while (json_object_iter_next(&it, &port, &bindings)) {
+                json_object_foreach(ports, port, bindings) {
                         g_autofree char *prefix = g_strdup_printf("%s -> ", port);
                         add_bindings(bindings, prefix, lines);
                 }

@@ -2,7 +2,8 @@
 #pragma once
 
 #include <glib.h>
-#include <json-glib/json-glib.h>
+
+#include "json.h"
 
 /* docker port's lines, from NetworkSettings.Ports of a container's Inspect
  * JSON ({"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "18080"}], "53/udp":
@@ -14,4 +15,4 @@
  * (natural) order.
  * ports may be NULL or JSON null (no ports). -ENOENT when key is given and
  * not published. */
-int port_list_lines(JsonNode *ports, const char *key, GPtrArray *lines);
+int port_list_lines(json_t *ports, const char *key, GPtrArray *lines);

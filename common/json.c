@@ -4,7 +4,7 @@
 #include <string.h>
 
 /* jansson answers NULL or -1 only when malloc fails; GLib aborts there too */
-static json_t *must(json_t *v) {
+json_t *rjson_must(json_t *v) {
         if (!v)
                 g_error("out of memory");
         return v;
@@ -75,15 +75,29 @@ static const char *utf8_or_fixed(const char *s, char **fixed) {
 json_t *rjson_string(const char *s) {
         g_autofree char *fixed = NULL;
         if (!s)
-                return must(json_null());
+                return rjson_must(json_null());
         s = utf8_or_fixed(s, &fixed);
-        return must(json_stringn_nocheck(s, strlen(s)));
+        return rjson_must(json_stringn_nocheck(s, strlen(s)));
 }
 
 void rjson_set(json_t *o, const char *key, json_t *v) {
         g_autofree char *fixed = NULL;
         g_return_if_fail(json_is_object(o) && key && v);
         if (json_object_set_new_nocheck(o, utf8_or_fixed(key, &fixed), v) < 0)
+                g_error("out of memory");
+}
+
+json_t *rjson_object(void) {
+        return rjson_must(json_object());
+}
+
+json_t *rjson_array(void) {
+        return rjson_must(json_array());
+}
+
+void rjson_append(json_t *a, json_t *v) {
+        g_return_if_fail(json_is_array(a) && v);
+        if (json_array_append_new(a, v) < 0)
                 g_error("out of memory");
 }
 
@@ -123,8 +137,8 @@ static void place(RJsonBuilder *b, json_t *v) {
                         g_return_if_reached();
                 }
                 rjson_set(top, key, v);
-        } else if (json_array_append_new(top, v) < 0)
-                g_error("out of memory");
+        } else
+                rjson_append(top, v);
 }
 
 static void begin(RJsonBuilder *b, json_t *v) {
@@ -142,7 +156,7 @@ static void end(RJsonBuilder *b, bool object) {
 }
 
 void rjson_begin_object(RJsonBuilder *b) {
-        begin(b, must(json_object()));
+        begin(b, rjson_object());
 }
 
 void rjson_end_object(RJsonBuilder *b) {
@@ -150,7 +164,7 @@ void rjson_end_object(RJsonBuilder *b) {
 }
 
 void rjson_begin_array(RJsonBuilder *b) {
-        begin(b, must(json_array()));
+        begin(b, rjson_array());
 }
 
 void rjson_end_array(RJsonBuilder *b) {
@@ -167,15 +181,15 @@ void rjson_add_string(RJsonBuilder *b, const char *v) {
 }
 
 void rjson_add_int(RJsonBuilder *b, int64_t v) {
-        place(b, must(json_integer(v)));
+        place(b, rjson_must(json_integer(v)));
 }
 
 void rjson_add_bool(RJsonBuilder *b, bool v) {
-        place(b, must(json_boolean(v)));
+        place(b, rjson_must(json_boolean(v)));
 }
 
 void rjson_add_null(RJsonBuilder *b) {
-        place(b, must(json_null()));
+        place(b, rjson_must(json_null()));
 }
 
 void rjson_add_value(RJsonBuilder *b, json_t *v) {

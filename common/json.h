@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
-/* JSON for roostd and its helpers, on jansson. roostd used json-glib until
- * its idle footprint was measured: json-glib brings GObject, GIO, libmount,
- * libblkid, libselinux and libffi into the daemon, about 1.3 MiB of its
- * resident memory (issue 3). jansson depends on libc alone.
+/* JSON for every roost program, on jansson. roost used json-glib until
+ * roostd's idle footprint was measured: json-glib brings GObject, GIO,
+ * libmount, libblkid, libselinux and libffi into the daemon, about 1.3 MiB
+ * of its resident memory (issue 3). jansson depends on libc alone.
  *
  * Values are jansson's json_t (reference counted; g_autoptr(json_t) drops
  * one). Reading uses the rjson_get_*() helpers below or jansson's own
@@ -45,6 +45,14 @@ bool rjson_get_bool_or(const json_t *o, const char *key, bool def);
 json_t *rjson_string(const char *s);
 /* o[key] = v, taking v's reference; the key made UTF-8 as above */
 void rjson_set(json_t *o, const char *key, json_t *v);
+/* v, a jansson constructor's result, never NULL: NULL there means out of
+ * memory, where this aborts as GLib does */
+json_t *rjson_must(json_t *v);
+/* new empty containers, and appending v (its reference taken) to array a;
+ * like rjson_string() they abort when out of memory rather than fail */
+json_t *rjson_object(void);
+json_t *rjson_array(void);
+void rjson_append(json_t *a, json_t *v);
 
 /* A builder in the manner of json-glib's JsonBuilder: begin/end objects and
  * arrays, name a member with rjson_key() and then add its value. */

@@ -224,9 +224,7 @@ static json_t *auths_of(json_t *root) {
         json_t *auths = rjson_get_object(root, "auths");
 
         if (!auths) {
-                auths = json_object();
-                if (!auths)
-                        g_error("out of memory");
+                auths = rjson_object();
                 /* borrowed from here on: root holds the reference */
                 rjson_set(root, "auths", auths);
         }
@@ -263,15 +261,11 @@ int auth_file_store(const char *path, const char *domain, const char *user, cons
         if (!root) {
                 if (err != -ENOENT && err != -EBADMSG)
                         return err;
-                root = json_object();
-                if (!root)
-                        g_error("out of memory");
+                root = rjson_object();
         }
         auths = auths_of(root);
         (void) remove_keys(auths, domain);
-        entry = json_object();
-        if (!entry)
-                g_error("out of memory");
+        entry = rjson_object();
         rjson_set(entry, "auth", rjson_string(b64));
         rjson_set(auths, key, entry);
         return save_json(path, root);

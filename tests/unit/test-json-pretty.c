@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <glib.h>
 #include <string.h>
-#include <json-glib/json-glib.h>
 
 #include "json-pretty.h"
 
 static char *pretty(const char *json) {
-        g_autoptr(JsonParser) p = json_parser_new();
+        g_autoptr(json_t) v = rjson_parse(json, -1, NULL);
 
-        g_assert_true(json_parser_load_from_data(p, json, -1, NULL));
-        return cli_json_pretty(json_parser_get_root(p));
+        g_assert_nonnull(v);
+        return cli_json_pretty(v);
 }
 
 #define check(json, expected)                           \

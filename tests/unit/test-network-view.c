@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <glib.h>
-#include <json-glib/json-glib.h>
-
 #include "network-view.h"
 
 #define ID "3c6b3d9f1e2a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9012345678"
@@ -36,16 +34,10 @@ static GVariant *network(const char *name, bool deflt, bool with_container) {
         return g_variant_ref_sink(g_variant_builder_end(&b));
 }
 
-static char *to_string(JsonNode *n) {
-        g_autoptr(JsonGenerator) g = json_generator_new();
-        json_generator_set_root(g, n);
-        return json_generator_to_data(g, NULL);
-}
-
 static void test_inspect(void) {
         g_autoptr(GVariant) net = network("web", false, true);
-        g_autoptr(JsonNode) n = network_view_inspect(net);
-        g_autofree char *s = to_string(n);
+        g_autoptr(json_t) n = network_view_inspect(net);
+        g_autofree char *s = rjson_dump(n, false);
 
         g_assert_cmpstr(s, ==,
                         "{\"Name\":\"web\",\"Id\":\"" ID "\",\"Created\":\"2025-11-28T22:24:07.500000Z\","
@@ -63,8 +55,8 @@ static void test_inspect(void) {
 static void test_inspect_sparse(void) {
         /* keys roostd left out show as docker shows nothing */
         g_autoptr(GVariant) net = g_variant_ref_sink(g_variant_new_parsed("{'Name': <'x'>, 'Internal': <true>}"));
-        g_autoptr(JsonNode) n = network_view_inspect(net);
-        g_autofree char *s = to_string(n);
+        g_autoptr(json_t) n = network_view_inspect(net);
+        g_autofree char *s = rjson_dump(n, false);
 
         g_assert_cmpstr(s, ==,
                         "{\"Name\":\"x\",\"Id\":\"\",\"Created\":\"1970-01-01T00:00:00.000000Z\","
@@ -76,16 +68,15 @@ static void test_inspect_sparse(void) {
 
 static void test_row(void) {
         g_autoptr(GVariant) net = network("web", false, false);
-        g_autoptr(JsonNode) short_row = network_view_row(net, false);
-        g_autoptr(JsonNode) long_row = network_view_row(net, true);
-        g_autofree char *s = to_string(short_row);
-        JsonObject *o = json_node_get_object(long_row);
+        g_autoptr(json_t) short_row = network_view_row(net, false);
+        g_autoptr(json_t) long_row = network_view_row(net, true);
+        g_autofree char *s = rjson_dump(short_row, false);
 
         g_assert_cmpstr(s, ==,
                         "{\"CreatedAt\":\"2025-11-28 22:24:07.5 +0000 UTC\",\"Driver\":\"bridge\",\"ID\":\"3c6b3d9f1e2a\","
                         "\"IPv4\":\"true\",\"IPv6\":\"false\",\"Internal\":\"false\",\"Labels\":\"team=web,tier=\","
                         "\"Name\":\"web\",\"Scope\":\"local\"}");
-        g_assert_cmpstr(json_object_get_string_member(o, "ID"), ==, ID);
+        g_assert_cmpstr(rjson_get_string(long_row, "ID"), ==, ID);
 }
 
 /* whether filters (separated by ' ') match net, or "error: ..." */

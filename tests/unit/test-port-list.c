@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <glib.h>
-#include <json-glib/json-glib.h>
-
 #include "port-list.h"
 
 /* NetworkSettings.Ports as roostd's Inspect gives it */
@@ -20,13 +18,12 @@ static const char PORTS[] =
 
 /* the lines for key (NULL: all), joined by '|', or "ENOENT" */
 static char *lines(const char *json, const char *key) {
-        g_autoptr(JsonParser) p = json_parser_new();
         g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(g_free);
-        JsonNode *root = NULL;
+        g_autoptr(json_t) root = NULL;
 
         if (json) {
-                g_assert_true(json_parser_load_from_data(p, json, -1, NULL));
-                root = json_parser_get_root(p);
+                root = rjson_parse(json, -1, NULL);
+                g_assert_nonnull(root);
         }
         if (port_list_lines(root, key, out) == -ENOENT) {
                 g_assert_cmpuint(out->len, ==, 0);
