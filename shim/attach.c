@@ -61,8 +61,10 @@ static int attach_stdin(Client *c, const ShimFrame *f) {
                 return 0; /* nowhere to go: dropped */
         if (st->in_buf.len > 0 && st->in_buf.len + f->len > STDIO_INPUT_MAX)
                 return -EAGAIN;
-        detached = detach_keys_feed(&c->detach, f->payload, f->len, out, &n);
-        r = stdio_write(st, out, n);
+        /* as docker: detach keys on a terminal only; piped input is data
+         * and goes through untouched */
+        detached = st->tty && detach_keys_feed(&c->detach, f->payload, f->len, out, &n);
+        r = st->tty ? stdio_write(st, out, n) : stdio_write(st, f->payload, f->len);
         if (r < 0 && r != -EPIPE)
                 log_debug_errno(r, "Input dropped: %m");
         if (detached) {

@@ -164,7 +164,7 @@ static void stdio_on_stderr(Watch *w, uint32_t events) {
 }
 
 static void stdio_flush_input(Stdio *st) {
-        bool was_full = stdio_input_full(st);
+        size_t before = st->in_buf.len;
         ssize_t left = buffer_flush_to(&st->in_buf, st->in_fd);
 
         if (left < 0) {
@@ -186,7 +186,9 @@ static void stdio_flush_input(Stdio *st) {
                         stdio_close_in(st);
                 }
         }
-        if (was_full && !stdio_input_full(st))
+        /* a client waits for room for a whole frame (attach_stdin()), not
+         * for the queue to be less than full: wake it on any progress */
+        if ((size_t) left < before)
                 attach_input_ready(st->shim, st);
 }
 
@@ -224,10 +226,6 @@ void stdio_discard_pending(Stdio *st) {
                         log_debug("Dropped %zd bytes the runtime wrote to the container's %s.", n, i ? "stderr" : "stdout");
                 }
         }
-}
-
-bool stdio_input_full(const Stdio *st) {
-        return st->in_buf.len >= STDIO_INPUT_MAX;
 }
 
 int stdio_write(Stdio *st, const void *p, size_t n) {

@@ -39,10 +39,9 @@ int stdio_start(Stdio *st);
  * wrote there before the process started). */
 void stdio_discard_pending(Stdio *st);
 
-/* Queues input; -ENOBUFS when the queue is full (try again after
- * stdio_input_ready), -EPIPE when the input is closed (dropped). */
+/* Queues input; -ENOBUFS when the queue has no room for it (try again
+ * after attach_input_ready()), -EPIPE when the input is closed (dropped). */
 int stdio_write(Stdio *st, const void *p, size_t n);
-bool stdio_input_full(const Stdio *st);
 /* The client's input ended: close the process's stdin once drained
  * (ignored on a terminal, where other clients may still type). */
 void stdio_close_input(Stdio *st);

@@ -171,7 +171,8 @@ kv() { sed -n "s/^$2=//p" "$1"; }
 }
 
 @test "detach keys end one client's attach; the container keeps running; two clients see the same output" {
-        d=$(new_container ticker '["sh","-c","i=0; while [ $i -lt 300 ]; do echo tick $i; i=$((i+1)); sleep 0.1; done"]' stdin=true)
+        # detach keys are looked for on a terminal only (as docker)
+        d=$(new_container ticker '["sh","-c","i=0; while [ $i -lt 300 ]; do echo tick $i; i=$((i+1)); sleep 0.1; done"]' stdin=true terminal=true)
         client launch "$d"
         client attach "$d" >"$T/ticker.a" 2>&1 &
         a=$!
@@ -204,6 +205,18 @@ kv() { sed -n "s/^$2=//p" "$1"; }
         grep -q "tick 5" "$T/ticker.b"
         wait_shim_gone "$d"
         [ "$(kv "$d/exit" exit_code)" = 137 ]
+}
+
+@test "without a terminal, stdin is data: the detach keys pass through untouched" {
+        d=$(new_container catter '["od","-An","-c"]' stdin=true)
+        client launch "$d"
+        run --separate-stderr client attach "$d" --start --stdin < <(printf 'a\020\021b\020')
+        echo "$output"; echo "$stderr"
+        [ "$status" -eq 0 ]
+        [[ "$stderr" != *"[detached]"* ]]
+        # every byte arrived, the trailing ctrl-p too
+        [ "$(echo $output)" = "a 020 021 b 020" ]
+        wait_shim_gone "$d"
 }
 
 @test "a client that stops reading is cut off; the container and the other clients go on" {

@@ -44,6 +44,14 @@ teardown() { remove_all_containers; }
         run bash -c 'printf "line1\nline2\n" | roost run --rm -i busybox cat'
         assert_status 0
         [ "$output" = "$(printf 'line1\nline2')" ]
+        # without -t, stdin is data: ctrl-p ctrl-q are not detach keys (as docker)
+        run bash -c 'printf "a\020\021b\020" | roost run --rm -i busybox od -An -c'
+        assert_status 0
+        [ "$(echo $output)" = "a 020 021 b 020" ]
+        head -c 2000000 /dev/urandom >"$BATS_TEST_TMPDIR/random"
+        run bash -c "roost run --rm -i busybox md5sum <'$BATS_TEST_TMPDIR/random'"
+        assert_status 0
+        [ "${output%% *}" = "$(md5sum <"$BATS_TEST_TMPDIR/random" | cut -d' ' -f1)" ]
         # without -i the container gets no input
         run bash -c 'echo ignored | roost run --rm busybox cat'
         assert_status 0
