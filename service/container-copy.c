@@ -116,9 +116,27 @@ static int copy_from_fn(void *userdata, char *errbuf, size_t errlen) {
         return -errno;
 }
 
+/* For /etc/hosts, /etc/hostname and /etc/resolv.conf, roost's own file (in
+ * the container's data directory), when it has one; else NULL. */
+static char *etc_file_path(Container *c, const char *path) {
+        static const char *const files[] = { "hosts", "hostname", "resolv.conf" };
+        g_autofree char *canon = g_canonicalize_filename(path, "/");
+        struct stat st;
+
+        for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+                g_autofree char *want = g_strconcat("/etc/", files[i], NULL);
+                g_autofree char *p = NULL;
+                if (!streq(canon, want))
+                        continue;
+                p = g_strdup_printf("%s/etc/%s", c->data_dir, files[i]);
+                return lstat(p, &st) == 0 && S_ISREG(st.st_mode) ? g_steal_pointer(&p) : NULL;
+        }
+        return NULL;
+}
+
 int method_container_copy_from(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Container *c = userdata;
-        g_autofree char *rootfs = NULL, *err = NULL;
+        g_autofree char *rootfs = NULL, *err = NULL, *etc_path = NULL;
         _cleanup_close_pair_ int p[2] = { -EBADF, -EBADF };
         FromArgs a = {};
         NsChild child;
@@ -133,6 +151,14 @@ int method_container_copy_from(sd_bus_message *m, void *userdata, sd_bus_error *
         r = container_rootfs_prepare(c->daemon, c->image_id, c->id, &rootfs, &err);
         if (r < 0)
                 return sd_bus_error_setf(error, ROOST_ERROR_FAILED, "%s", err);
+        etc_path = etc_file_path(c, path);
+        if (etc_path) {
+                /* what the container sees there is roost's file, mounted
+                 * over the rootfs: copy that one */
+                g_free(rootfs);
+                rootfs = g_path_get_dirname(etc_path);
+                path = etc_path + strlen(rootfs);
+        }
         a = (FromArgs) { .rootfs = rootfs, .path = path, .check_only = true };
         r = nsexec_run(c->daemon, CLONE_NEWUSER | CLONE_NEWNS, copy_from_fn, &a, 10000, &err);
         if (r < 0)

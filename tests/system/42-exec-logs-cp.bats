@@ -107,6 +107,13 @@ teardown() { remove_all_containers; }
         grep -q '^app:' "$BATS_TEST_TMPDIR/pw"
         run bash -c "roost cp c:/etc/group - | tar -t"
         [ "$output" = group ]
+        # roost's own /etc files, mounted over the rootfs: their content
+        for f in hostname hosts resolv.conf; do
+                roost cp "c:/etc/$f" "$BATS_TEST_TMPDIR/$f"
+                [ "$(cat "$BATS_TEST_TMPDIR/$f")" = "$(roost exec c cat "/etc/$f")" ]
+                [ "$(stat -c %a "$BATS_TEST_TMPDIR/$f")" = 644 ]
+        done
+        [ -s "$BATS_TEST_TMPDIR/hostname" ]
         run roost cp c:/nonexistent "$BATS_TEST_TMPDIR/x"
         assert_status 125
         assert_output_contains "Could not find the file /nonexistent"
