@@ -192,6 +192,21 @@ void rjson_add_null(RJsonBuilder *b) {
         place(b, rjson_must(json_null()));
 }
 
+void rjson_member_string(RJsonBuilder *b, const char *key, const char *v) {
+        rjson_key(b, key);
+        rjson_add_string(b, v);
+}
+
+void rjson_member_int(RJsonBuilder *b, const char *key, int64_t v) {
+        rjson_key(b, key);
+        rjson_add_int(b, v);
+}
+
+void rjson_member_bool(RJsonBuilder *b, const char *key, bool v) {
+        rjson_key(b, key);
+        rjson_add_bool(b, v);
+}
+
 void rjson_add_value(RJsonBuilder *b, json_t *v) {
         g_return_if_fail(v);
         place(b, v);

@@ -69,6 +69,10 @@ void rjson_add_string(RJsonBuilder *b, const char *v);
 void rjson_add_int(RJsonBuilder *b, int64_t v);
 void rjson_add_bool(RJsonBuilder *b, bool v);
 void rjson_add_null(RJsonBuilder *b);
+/* a member at once: rjson_key() and then its value */
+void rjson_member_string(RJsonBuilder *b, const char *key, const char *v);
+void rjson_member_int(RJsonBuilder *b, const char *key, int64_t v);
+void rjson_member_bool(RJsonBuilder *b, const char *key, bool v);
 /* adds v, taking its reference */
 void rjson_add_value(RJsonBuilder *b, json_t *v);
 /* the finished value (a new reference), or NULL while an object or array is

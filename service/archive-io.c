@@ -136,8 +136,7 @@ int archive_load(int in_fd, int ingest_fd, int blobs_fd, FILE *out, char **ret_e
                         r = -EBADMSG;
                         break;
                 }
-                rjson_key(b, startswith(name, "./") ? name + 2 : name);
-                rjson_add_string(b, digest);
+                rjson_member_string(b, startswith(name, "./") ? name + 2 : name, digest);
                 n++;
         }
         archive_read_free(a);

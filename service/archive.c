@@ -537,23 +537,17 @@ static void plan_blob(RJsonBuilder *b, GHashTable *seen, const char *name, const
                 return;
         g_hash_table_insert(seen, g_strdup(name), g_strdup(digest));
         rjson_begin_object(b);
-        rjson_key(b, "name");
-        rjson_add_string(b, name);
-        rjson_key(b, "blob");
-        rjson_add_string(b, digest);
-        rjson_key(b, "size");
-        rjson_add_int(b, (gint64) size);
-        rjson_key(b, "decompress");
-        rjson_add_bool(b, decompress);
+        rjson_member_string(b, "name", name);
+        rjson_member_string(b, "blob", digest);
+        rjson_member_int(b, "size", (gint64) size);
+        rjson_member_bool(b, "decompress", decompress);
         rjson_end_object(b);
 }
 
 static void plan_data(RJsonBuilder *b, const char *name, const char *data) {
         rjson_begin_object(b);
-        rjson_key(b, "name");
-        rjson_add_string(b, name);
-        rjson_key(b, "data");
-        rjson_add_string(b, data);
+        rjson_member_string(b, "name", name);
+        rjson_member_string(b, "data", data);
         rjson_end_object(b);
 }
 
@@ -592,10 +586,8 @@ int method_save_images(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         else {
                 plan_data(plan, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}");
                 rjson_begin_object(meta);
-                rjson_key(meta, "schemaVersion");
-                rjson_add_int(meta, 2);
-                rjson_key(meta, "mediaType");
-                rjson_add_string(meta, MT_OCI_INDEX);
+                rjson_member_int(meta, "schemaVersion", 2);
+                rjson_member_string(meta, "mediaType", MT_OCI_INDEX);
                 rjson_key(meta, "manifests");
                 rjson_begin_array(meta);
         }
@@ -623,8 +615,7 @@ int method_save_images(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 if (docker) {
                         g_autofree char *cname = g_strdup_printf("%s.json", digest_hex(img->id));
                         rjson_begin_object(meta);
-                        rjson_key(meta, "Config");
-                        rjson_add_string(meta, cname);
+                        rjson_member_string(meta, "Config", cname);
                         rjson_key(meta, "RepoTags");
                         rjson_begin_array(meta);
                         if (name) {
@@ -640,20 +631,15 @@ int method_save_images(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                         g_autofree char *cname = g_strdup_printf("blobs/sha256/%s", digest_hex(img->id));
                         uint64_t msize = content_store_blob_size(cs, img->manifest_digest);
                         rjson_begin_object(meta);
-                        rjson_key(meta, "mediaType");
-                        rjson_add_string(meta, img->manifest_media_type);
-                        rjson_key(meta, "digest");
-                        rjson_add_string(meta, img->manifest_digest);
-                        rjson_key(meta, "size");
-                        rjson_add_int(meta, (gint64) msize);
+                        rjson_member_string(meta, "mediaType", img->manifest_media_type);
+                        rjson_member_string(meta, "digest", img->manifest_digest);
+                        rjson_member_int(meta, "size", (gint64) msize);
                         if (name) {
                                 _cleanup_free_ char *f = reference_familiar(name);
                                 rjson_key(meta, "annotations");
                                 rjson_begin_object(meta);
-                                rjson_key(meta, OCI_ANNOTATION_REF_NAME);
-                                rjson_add_string(meta, f);
-                                rjson_key(meta, CONTAINERD_ANNOTATION_IMAGE_NAME);
-                                rjson_add_string(meta, name);
+                                rjson_member_string(meta, OCI_ANNOTATION_REF_NAME, f);
+                                rjson_member_string(meta, CONTAINERD_ANNOTATION_IMAGE_NAME, name);
                                 rjson_end_object(meta);
                         }
                         rjson_end_object(meta);

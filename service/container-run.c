@@ -272,7 +272,9 @@ static bool restart_wanted(Container *c) {
 void container_notify_exit(Container *c);
 
 /* The shim is gone: record how the container ended. */
-static void handle_shim_exit(Container *c) {
+/* Returns true when c is gone (removed with --rm): the caller must not touch
+ * it again. */
+static bool handle_shim_exit(Container *c) {
         ContainerRun *r = c->run;
         _cleanup_free_ char *text = NULL;
         g_autofree char *code = NULL, *ns = NULL, *err = NULL;
@@ -331,7 +333,7 @@ static void handle_shim_exit(Container *c) {
 
         if (c->options->auto_remove && !was_starting) {
                 container_destroy(c);
-                return;
+                return true;
         }
         if (restart_after) {
                 _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
@@ -342,6 +344,7 @@ static void handle_shim_exit(Container *c) {
                         g_ptr_array_extend_and_steal(c->run->start_waiters, g_steal_pointer(&restart_msgs));
         } else if (!was_starting && restart_wanted(c))
                 schedule_restart(c);
+        return false;
 }
 
 static int on_start_reply(sd_event_source *s, int fd, uint32_t revents, void *userdata);
@@ -356,7 +359,7 @@ static int on_shim_exit(sd_event_source *s, int fd, uint32_t revents, void *user
         if (c->run && c->run->shim_is_child)
                 (void) waitpid(c->run->shim_pid, NULL, WNOHANG);
         trace(c, "shim exited");
-        handle_shim_exit(c);
+        (void) handle_shim_exit(c);
         return 0;
 }
 
@@ -1256,7 +1259,7 @@ void container_run_adopt(Container *c) {
                 return;
         }
         /* its shim is gone: take what it recorded */
-        handle_shim_exit(c);
+        (void) handle_shim_exit(c);
 }
 
 /* --- stop, kill -------------------------------------------------------------------- */
@@ -1389,8 +1392,7 @@ int container_run_kill_sync(Container *c) {
         }
         if (r->shim_is_child)
                 (void) waitpid(r->shim_pid, NULL, WNOHANG);
-        handle_shim_exit(c);
-        return 0;
+        return handle_shim_exit(c) ? 1 : 0;
 }
 
 /* --- attach, exec, resize ---------------------------------------------------------- */
@@ -1459,6 +1461,9 @@ int method_container_exec(sd_bus_message *m, void *userdata, sd_bus_error *error
             (rows == 0 || cols == 0 || rows > 10000 || cols > 10000))
                 return sd_bus_error_setf(error, ROOST_ERROR_INVALID_ARGUMENT, "invalid ConsoleSize %ux%u (rows and columns 1-10000)",
                                          rows, cols);
+        if (c->run && c->state == CONTAINER_PAUSED)
+                return sd_bus_error_setf(error, ROOST_ERROR_NOT_RUNNING,
+                                         "container %s is paused: unpause it first (roost unpause %s)", c->name, c->name);
         if (!c->run || c->state != CONTAINER_RUNNING)
                 return sd_bus_error_setf(error, ROOST_ERROR_NOT_RUNNING, "container %s is not running", c->name);
         if (cwd && *cwd && cwd[0] != '/')
@@ -1487,24 +1492,19 @@ int method_container_exec(sd_bus_message *m, void *userdata, sd_bus_error *error
                 for (const char **x = env; x && *x; x++)
                         g_ptr_array_add(e, (char *) *x);
                 rjson_begin_object(b);
-                rjson_key(b, "terminal");
-                rjson_add_bool(b, tty);
+                rjson_member_bool(b, "terminal", tty);
                 if (tty && rows > 0) {
                         /* the runtime sizes the pty before the process runs */
                         rjson_key(b, "consoleSize");
                         rjson_begin_object(b);
-                        rjson_key(b, "height");
-                        rjson_add_int(b, rows);
-                        rjson_key(b, "width");
-                        rjson_add_int(b, cols);
+                        rjson_member_int(b, "height", rows);
+                        rjson_member_int(b, "width", cols);
                         rjson_end_object(b);
                 }
                 rjson_key(b, "user");
                 rjson_begin_object(b);
-                rjson_key(b, "uid");
-                rjson_add_int(b, uid);
-                rjson_key(b, "gid");
-                rjson_add_int(b, gid);
+                rjson_member_int(b, "uid", uid);
+                rjson_member_int(b, "gid", gid);
                 if (gids->len) {
                         rjson_key(b, "additionalGids");
                         rjson_begin_array(b);
@@ -1545,8 +1545,7 @@ int method_container_exec(sd_bus_message *m, void *userdata, sd_bus_error *error
                         rjson_end_array(b);
                 }
                 rjson_end_object(b);
-                rjson_key(b, "noNewPrivileges");
-                rjson_add_bool(b, c->options->no_new_privileges);
+                rjson_member_bool(b, "noNewPrivileges", c->options->no_new_privileges);
                 rjson_end_object(b);
                 root = rjson_builder_root(b);
                 json = rjson_dump(root, false);

@@ -14,7 +14,8 @@ void container_run_adopt(Container *c);
 void containers_run_autostart(Daemon *d);
 void container_run_free(Container *c);
 /* Kills a running container and waits (bounded) until its shim is gone:
- * for Remove with Force and for prune. */
+ * for Remove with Force. Returns 1 when that removed it (it
+ * ran with --rm: c is freed), else 0. */
 int container_run_kill_sync(Container *c);
 /* Checks what CreateContainer can check before it makes anything: resource
  * controllers, the network mode, bind sources, --init, the seccomp file.

@@ -418,6 +418,8 @@ static int method_remove(sd_bus_message *m, void *userdata, sd_bus_error *error)
                 if (r < 0)
                         return sd_bus_error_setf(error, ROOST_ERROR_FAILED, "cannot remove container %s: failed to kill it: %s",
                                                  c->name, strerror(-r));
+                if (r > 0) /* it ran with --rm: its exit removed it */
+                        return sd_bus_reply_method_return(m, NULL);
         }
         /* answer once it is all gone, so the next command sees that */
         container_destroy(c);
@@ -508,14 +510,9 @@ static void json_add_strv(RJsonBuilder *b, const char *name, char **v) {
         rjson_end_array(b);
 }
 
-static void json_add_str(RJsonBuilder *b, const char *name, const char *v) {
-        rjson_key(b, name);
-        rjson_add_string(b, strempty(v));
-}
-
 static void json_add_time(RJsonBuilder *b, const char *name, uint64_t usec) {
         g_autofree char *s = usec_to_rfc3339(usec);
-        json_add_str(b, name, s);
+        rjson_member_string(b, name, strempty(s));
 }
 
 static int method_inspect(sd_bus_message *m, void *userdata, sd_bus_error *error) {
@@ -529,9 +526,9 @@ static int method_inspect(sd_bus_message *m, void *userdata, sd_bus_error *error
         char buf[32];
 
         rjson_begin_object(b);
-        json_add_str(b, "Id", c->id);
+        rjson_member_string(b, "Id", strempty(c->id));
         json_add_time(b, "Created", c->created_at);
-        json_add_str(b, "Path", c->command && c->command[0] ? c->command[0] : "");
+        rjson_member_string(b, "Path", c->command && c->command[0] ? c->command[0] : "");
         rjson_key(b, "Args");
         rjson_begin_array(b);
         for (char **a = c->command && c->command[0] ? c->command + 1 : NULL; a && *a; a++)
@@ -540,66 +537,51 @@ static int method_inspect(sd_bus_message *m, void *userdata, sd_bus_error *error
 
         rjson_key(b, "State");
         rjson_begin_object(b);
-        json_add_str(b, "Status", container_state_to_string(c->state));
-        rjson_key(b, "Running");
-        rjson_add_bool(b, container_is_active(c));
-        rjson_key(b, "Paused");
-        rjson_add_bool(b, c->state == CONTAINER_PAUSED);
-        rjson_key(b, "Restarting");
-        rjson_add_bool(b, c->state == CONTAINER_RESTARTING);
-        rjson_key(b, "Pid");
-        rjson_add_int(b, container_is_active(c) ? c->pid : 0);
-        rjson_key(b, "ExitCode");
-        rjson_add_int(b, c->exit_code);
-        json_add_str(b, "Error", c->error);
+        rjson_member_string(b, "Status", strempty(container_state_to_string(c->state)));
+        rjson_member_bool(b, "Running", container_is_active(c));
+        rjson_member_bool(b, "Paused", c->state == CONTAINER_PAUSED);
+        rjson_member_bool(b, "Restarting", c->state == CONTAINER_RESTARTING);
+        rjson_member_int(b, "Pid", container_is_active(c) ? c->pid : 0);
+        rjson_member_int(b, "ExitCode", c->exit_code);
+        rjson_member_string(b, "Error", strempty(c->error));
         json_add_time(b, "StartedAt", c->started_at);
         json_add_time(b, "FinishedAt", c->finished_at);
         rjson_end_object(b);
 
-        json_add_str(b, "Image", c->image_id);
-        json_add_str(b, "Name", name);
-        rjson_key(b, "RestartCount");
-        rjson_add_int(b, c->restart_count);
-        json_add_str(b, "LogPath", c->log_path);
-        json_add_str(b, "Driver", c->daemon->facts.storage_driver);
+        rjson_member_string(b, "Image", strempty(c->image_id));
+        rjson_member_string(b, "Name", strempty(name));
+        rjson_member_int(b, "RestartCount", c->restart_count);
+        rjson_member_string(b, "LogPath", strempty(c->log_path));
+        rjson_member_string(b, "Driver", strempty(c->daemon->facts.storage_driver));
 
         rjson_key(b, "HostConfig");
         rjson_begin_object(b);
-        json_add_str(b, "NetworkMode", o->network_mode);
+        rjson_member_string(b, "NetworkMode", strempty(o->network_mode));
         rjson_key(b, "RestartPolicy");
         rjson_begin_object(b);
         {
                 const char *p = restart_policy_string(o, buf, sizeof buf);
                 g_autofree char *pname = g_strndup(p, strcspn(p, ":"));
-                json_add_str(b, "Name", pname);
-                rjson_key(b, "MaximumRetryCount");
-                rjson_add_int(b, o->restart_max);
+                rjson_member_string(b, "Name", strempty(pname));
+                rjson_member_int(b, "MaximumRetryCount", o->restart_max);
         }
         rjson_end_object(b);
-        rjson_key(b, "AutoRemove");
-        rjson_add_bool(b, o->auto_remove);
-        rjson_key(b, "Privileged");
-        rjson_add_bool(b, o->privileged);
-        rjson_key(b, "ReadonlyRootfs");
-        rjson_add_bool(b, o->read_only);
-        rjson_key(b, "Init");
-        rjson_add_bool(b, o->init);
+        rjson_member_bool(b, "AutoRemove", o->auto_remove);
+        rjson_member_bool(b, "Privileged", o->privileged);
+        rjson_member_bool(b, "ReadonlyRootfs", o->read_only);
+        rjson_member_bool(b, "Init", o->init);
         json_add_strv(b, "CapAdd", o->cap_add);
         json_add_strv(b, "CapDrop", o->cap_drop);
-        rjson_key(b, "Memory");
-        rjson_add_int(b, o->memory);
-        rjson_key(b, "NanoCpus");
-        rjson_add_int(b, o->nano_cpus);
-        rjson_key(b, "PidsLimit");
-        rjson_add_int(b, o->pids_limit);
-        json_add_str(b, "UsernsMode", o->userns);
+        rjson_member_int(b, "Memory", o->memory);
+        rjson_member_int(b, "NanoCpus", o->nano_cpus);
+        rjson_member_int(b, "PidsLimit", o->pids_limit);
+        rjson_member_string(b, "UsernsMode", strempty(o->userns));
         rjson_key(b, "LogConfig");
         rjson_begin_object(b);
-        json_add_str(b, "Type", o->log_driver);
+        rjson_member_string(b, "Type", strempty(o->log_driver));
         rjson_end_object(b);
         container_net_port_bindings(c, b);
-        rjson_key(b, "PublishAllPorts");
-        rjson_add_bool(b, o->publish_all);
+        rjson_member_bool(b, "PublishAllPorts", o->publish_all);
         json_add_strv(b, "Dns", o->dns);
         json_add_strv(b, "DnsSearch", o->dns_search);
         json_add_strv(b, "DnsOptions", o->dns_options);
@@ -611,25 +593,22 @@ static int method_inspect(sd_bus_message *m, void *userdata, sd_bus_error *error
         rjson_begin_object(b);
         {
                 g_autofree char *short_id = g_strndup(c->id, 12);
-                json_add_str(b, "Hostname", !isempty(o->hostname) ? o->hostname : short_id);
+                rjson_member_string(b, "Hostname", !isempty(o->hostname) ? o->hostname : short_id);
         }
-        json_add_str(b, "User", o->user);
-        rjson_key(b, "Tty");
-        rjson_add_bool(b, o->tty);
-        rjson_key(b, "OpenStdin");
-        rjson_add_bool(b, o->open_stdin);
+        rjson_member_string(b, "User", strempty(o->user));
+        rjson_member_bool(b, "Tty", o->tty);
+        rjson_member_bool(b, "OpenStdin", o->open_stdin);
         json_add_strv(b, "Env", o->env);
         json_add_strv(b, "Cmd", o->cmd);
         json_add_strv(b, "Entrypoint", o->entrypoint);
-        json_add_str(b, "Image", c->image_ref);
-        json_add_str(b, "WorkingDir", o->working_dir);
-        json_add_str(b, "StopSignal", o->stop_signal);
+        rjson_member_string(b, "Image", strempty(c->image_ref));
+        rjson_member_string(b, "WorkingDir", strempty(o->working_dir));
+        rjson_member_string(b, "StopSignal", strempty(o->stop_signal));
         rjson_key(b, "Labels");
         rjson_begin_object(b);
         g_hash_table_iter_init(&it, o->labels);
         while (g_hash_table_iter_next(&it, &k, &v)) {
-                rjson_key(b, k);
-                rjson_add_string(b, v);
+                rjson_member_string(b, k, v);
         }
         rjson_end_object(b);
         rjson_end_object(b);
@@ -639,13 +618,12 @@ static int method_inspect(sd_bus_message *m, void *userdata, sd_bus_error *error
         for (size_t i = 0; i < o->n_mounts; i++) {
                 const MountSpec *ms = &o->mounts[i];
                 rjson_begin_object(b);
-                json_add_str(b, "Type", ms->kind == MOUNT_BIND ? "bind" : ms->kind == MOUNT_VOLUME ? "volume" : "tmpfs");
+                rjson_member_string(b, "Type", ms->kind == MOUNT_BIND ? "bind" : ms->kind == MOUNT_VOLUME ? "volume" : "tmpfs");
                 if (ms->kind == MOUNT_VOLUME)
-                        json_add_str(b, "Name", ms->source);
-                json_add_str(b, "Source", ms->source);
-                json_add_str(b, "Destination", ms->target);
-                rjson_key(b, "RW");
-                rjson_add_bool(b, !ms->readonly);
+                        rjson_member_string(b, "Name", strempty(ms->source));
+                rjson_member_string(b, "Source", strempty(ms->source));
+                rjson_member_string(b, "Destination", strempty(ms->target));
+                rjson_member_bool(b, "RW", !ms->readonly);
                 rjson_end_object(b);
         }
         rjson_end_array(b);
@@ -807,11 +785,16 @@ int containers_load(Daemon *d) {
                 return log_error_errno(sqlite_to_errno(rc), "Failed to read containers from %s: %s", d->db->path,
                                        state_db_errmsg(d->db));
         {
+                /* adopting a --rm container whose shim is gone removes it:
+                 * not while iterating the table */
+                g_autoptr(GPtrArray) all = g_ptr_array_new();
                 GHashTableIter it;
                 gpointer v;
                 g_hash_table_iter_init(&it, d->containers);
                 while (g_hash_table_iter_next(&it, NULL, &v))
-                        container_run_adopt(v);
+                        g_ptr_array_add(all, v);
+                for (guint i = 0; i < all->len; i++)
+                        container_run_adopt(all->pdata[i]);
         }
         log_debug("Loaded %u containers, %u running.", containers_count(d, false), containers_count(d, true));
         return 0;

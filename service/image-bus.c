@@ -137,8 +137,7 @@ static void add_set(RJsonBuilder *b, const char *name, char *const *keys) {
 }
 
 static void add_str(RJsonBuilder *b, const char *name, const char *v) {
-        rjson_key(b, name);
-        rjson_add_string(b, strempty(v));
+        rjson_member_string(b, name, strempty(v));
 }
 
 /* As docker's image inspect shows an image. */
@@ -172,8 +171,7 @@ static char *image_inspect_json(Daemon *d, const Image *img) {
                 if (c->labels && *c->labels) {
                         rjson_begin_object(b);
                         for (char **l = c->labels; l[0] && l[1]; l += 2) {
-                                rjson_key(b, l[0]);
-                                rjson_add_string(b, l[1]);
+                                rjson_member_string(b, l[0], l[1]);
                         }
                         rjson_end_object(b);
                 } else
@@ -186,8 +184,7 @@ static char *image_inspect_json(Daemon *d, const Image *img) {
         if (img->variant)
                 add_str(b, "Variant", img->variant);
         add_str(b, "Os", img->os);
-        rjson_key(b, "Size");
-        rjson_add_int(b, (int64_t) img->size);
+        rjson_member_int(b, "Size", (int64_t) img->size);
         rjson_key(b, "RootFS");
         rjson_begin_object(b);
         add_str(b, "Type", "layers");
@@ -201,8 +198,7 @@ static char *image_inspect_json(Daemon *d, const Image *img) {
         rjson_begin_object(b);
         add_str(b, "mediaType", img->manifest_media_type);
         add_str(b, "digest", img->manifest_digest);
-        rjson_key(b, "size");
-        rjson_add_int(b, (int64_t) content_store_blob_size(images_store(d), img->manifest_digest));
+        rjson_member_int(b, "size", (int64_t) content_store_blob_size(images_store(d), img->manifest_digest));
         rjson_end_object(b);
         rjson_key(b, "GraphDriver");
         rjson_begin_object(b);
@@ -553,23 +549,38 @@ static int image_filter_read(Daemon *d, sd_bus_message *m, ImageFilter *f, sd_bu
 
 /* docker's reference filter: PATTERN on "repo:tag", or on "repo" alone
  * when PATTERN names no tag; '*' does not cross '/' */
-static bool reference_matches(char *const *familiar_tags, const char *pattern) {
+static bool tag_matches(const char *tag, const char *pattern) {
         const char *slash = strrchr(pattern, '/'), *colon = strrchr(pattern, ':');
-        bool has_tag = colon && (!slash || colon > slash);
+        const char *tslash = strrchr(tag, '/'), *tcolon = strrchr(tag, ':');
+        _cleanup_free_ char *repo = NULL;
 
-        for (char *const *t = familiar_tags; t && *t; t++) {
-                _cleanup_free_ char *repo = NULL;
-                const char *tslash = strrchr(*t, '/'), *tcolon = strrchr(*t, ':');
+        if (fnmatch(pattern, tag, FNM_PATHNAME) == 0)
+                return true;
+        if ((colon && (!slash || colon > slash)) || !tcolon || (tslash && tcolon < tslash))
+                return false;
+        repo = strndup(tag, (size_t) (tcolon - tag));
+        return repo && fnmatch(pattern, repo, FNM_PATHNAME) == 0;
+}
 
-                if (fnmatch(pattern, *t, FNM_PATHNAME) == 0)
-                        return true;
-                if (has_tag || !tcolon || (tslash && tcolon < tslash))
-                        continue;
-                repo = strndup(*t, (size_t) (tcolon - *t));
-                if (repo && fnmatch(pattern, repo, FNM_PATHNAME) == 0)
-                        return true;
+/* With reference patterns, as docker: only the tags one of them matches
+ * stay (in place); false when none does. */
+static bool keep_matching_tags(char **familiar_tags, const GPtrArray *patterns) {
+        size_t kept = 0;
+
+        if (patterns->len == 0)
+                return true;
+        for (char **t = familiar_tags; t && *t; t++) {
+                bool any = false;
+                for (guint i = 0; !any && i < patterns->len; i++)
+                        any = tag_matches(*t, patterns->pdata[i]);
+                if (any)
+                        familiar_tags[kept++] = *t;
+                else
+                        free(*t);
         }
-        return false;
+        if (familiar_tags)
+                familiar_tags[kept] = NULL;
+        return kept > 0;
 }
 
 static bool labels_match(Daemon *d, const Image *img, const GPtrArray *want) {
@@ -594,18 +605,15 @@ static bool labels_match(Daemon *d, const Image *img, const GPtrArray *want) {
         return all;
 }
 
-static bool image_filter_matches(Daemon *d, const ImageFilter *f, const Image *img, char *const *familiar_tags) {
-        bool any = false;
-
+/* familiar_tags keeps only the tags the reference patterns match */
+static bool image_filter_matches(Daemon *d, const ImageFilter *f, const Image *img, char **familiar_tags) {
         if (f->dangling >= 0 && (bool) f->dangling != !img->repo_tags[0])
                 return false;
         if (f->have_before && img->created >= f->before)
                 return false;
         if (f->have_since && img->created <= f->since)
                 return false;
-        for (guint i = 0; !any && i < f->references->len; i++)
-                any = reference_matches(familiar_tags, f->references->pdata[i]);
-        if (f->references->len > 0 && !any)
+        if (!keep_matching_tags(familiar_tags, f->references))
                 return false;
         return labels_match(d, img, f->labels);
 }

@@ -1395,11 +1395,6 @@ char **container_net_networks(Container *c, GHashTable *all) {
         return g_strv_builder_end(b);
 }
 
-static void json_str(RJsonBuilder *b, const char *k, const char *v) {
-        rjson_key(b, k);
-        rjson_add_string(b, strempty(v));
-}
-
 /* "80/tcp": [{"HostIp": ..., "HostPort": ...}] for each forward of specs */
 static void json_port_map(RJsonBuilder *b, char *const *specs, bool bound) {
         g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -1447,15 +1442,15 @@ static void json_port_map(RJsonBuilder *b, char *const *specs, bool bound) {
                                 if (f[i].family == AF_UNSPEC && bound) {
                                         for (int v6 = 0; v6 < 2; v6++) {
                                                 rjson_begin_object(b);
-                                                json_str(b, "HostIp", v6 ? "::" : "0.0.0.0");
-                                                json_str(b, "HostPort", port);
+                                                rjson_member_string(b, "HostIp", v6 ? "::" : "0.0.0.0");
+                                                rjson_member_string(b, "HostPort", strempty(port));
                                                 rjson_end_object(b);
                                         }
                                         continue;
                                 }
                                 rjson_begin_object(b);
-                                json_str(b, "HostIp", host);
-                                json_str(b, "HostPort", port);
+                                rjson_member_string(b, "HostIp", strempty(host));
+                                rjson_member_string(b, "HostPort", strempty(port));
                                 rjson_end_object(b);
                         }
                 }
@@ -1477,7 +1472,7 @@ void container_net_inspect(Container *c, RJsonBuilder *b) {
 
         rjson_key(b, "NetworkSettings");
         rjson_begin_object(b);
-        json_str(b, "SandboxKey", c->net ? c->net->netns_path : "");
+        rjson_member_string(b, "SandboxKey", c->net ? strempty(c->net->netns_path) : "");
         rjson_key(b, "Ports");
         rjson_begin_object(b);
         if (c->net)
@@ -1485,11 +1480,10 @@ void container_net_inspect(Container *c, RJsonBuilder *b) {
         rjson_end_object(b);
         {
                 Endpoint *first = eps->len > 0 ? eps->pdata[0] : NULL;
-                json_str(b, "IPAddress", first ? fmt_addr(first->address, buf) : "");
-                rjson_key(b, "IPPrefixLen");
-                rjson_add_int(b, first ? first->net->subnet.prefixlen : 0);
-                json_str(b, "Gateway", first && !first->net->internal ? fmt_addr(first->net->gateway, buf) : "");
-                json_str(b, "MacAddress", "");
+                rjson_member_string(b, "IPAddress", first ? fmt_addr(first->address, buf) : "");
+                rjson_member_int(b, "IPPrefixLen", first ? first->net->subnet.prefixlen : 0);
+                rjson_member_string(b, "Gateway", first && !first->net->internal ? fmt_addr(first->net->gateway, buf) : "");
+                rjson_member_string(b, "MacAddress", "");
         }
         rjson_key(b, "Networks");
         rjson_begin_object(b);
@@ -1499,13 +1493,12 @@ void container_net_inspect(Container *c, RJsonBuilder *b) {
                 g_autofree char *ifname = c->net ? interface_of(c->net, e->net) : NULL;
                 rjson_key(b, e->net->name);
                 rjson_begin_object(b);
-                json_str(b, "NetworkID", e->net->id);
-                json_str(b, "IPAddress", fmt_addr(e->address, buf));
-                rjson_key(b, "IPPrefixLen");
-                rjson_add_int(b, e->net->subnet.prefixlen);
-                json_str(b, "Gateway", e->net->internal ? "" : fmt_addr(e->net->gateway, buf));
-                json_str(b, "MacAddress", "");
-                json_str(b, "Interface", ifname);
+                rjson_member_string(b, "NetworkID", strempty(e->net->id));
+                rjson_member_string(b, "IPAddress", fmt_addr(e->address, buf));
+                rjson_member_int(b, "IPPrefixLen", e->net->subnet.prefixlen);
+                rjson_member_string(b, "Gateway", e->net->internal ? "" : fmt_addr(e->net->gateway, buf));
+                rjson_member_string(b, "MacAddress", "");
+                rjson_member_string(b, "Interface", strempty(ifname));
                 rjson_key(b, "Aliases");
                 rjson_begin_array(b);
                 for (char **a = aliases; *a; a++)

@@ -150,8 +150,7 @@ static void add_strv(RJsonBuilder *b, const char *name, char *const *v) {
 }
 
 static void add_str(RJsonBuilder *b, const char *name, const char *v) {
-        rjson_key(b, name);
-        rjson_add_string(b, v);
+        rjson_member_string(b, name, v);
 }
 
 static void add_mount(RJsonBuilder *b, const char *dst, const char *type, const char *src, const char *const *opts) {
@@ -294,14 +293,11 @@ int oci_spec_build(const ContainerOptions *o, const ImageConfig *img, const Spec
 
         rjson_key(b, "process");
         rjson_begin_object(b);
-        rjson_key(b, "terminal");
-        rjson_add_bool(b, o->tty);
+        rjson_member_bool(b, "terminal", o->tty);
         rjson_key(b, "user");
         rjson_begin_object(b);
-        rjson_key(b, "uid");
-        rjson_add_int(b, ctx->uid);
-        rjson_key(b, "gid");
-        rjson_add_int(b, ctx->gid);
+        rjson_member_int(b, "uid", ctx->uid);
+        rjson_member_int(b, "gid", ctx->gid);
         if (ctx->n_additional_gids) {
                 rjson_key(b, "additionalGids");
                 rjson_begin_array(b);
@@ -335,23 +331,19 @@ int oci_spec_build(const ContainerOptions *o, const ImageConfig *img, const Spec
                 for (size_t i = 0; i < o->n_ulimits; i++) {
                         rjson_begin_object(b);
                         add_str(b, "type", rl_names[o->ulimits[i].resource]);
-                        rjson_key(b, "soft");
-                        rjson_add_int(b, (gint64) o->ulimits[i].soft);
-                        rjson_key(b, "hard");
-                        rjson_add_int(b, (gint64) o->ulimits[i].hard);
+                        rjson_member_int(b, "soft", (gint64) o->ulimits[i].soft);
+                        rjson_member_int(b, "hard", (gint64) o->ulimits[i].hard);
                         rjson_end_object(b);
                 }
                 rjson_end_array(b);
         }
-        rjson_key(b, "noNewPrivileges");
-        rjson_add_bool(b, o->no_new_privileges);
+        rjson_member_bool(b, "noNewPrivileges", o->no_new_privileges);
         rjson_end_object(b); /* process */
 
         rjson_key(b, "root");
         rjson_begin_object(b);
         add_str(b, "path", ctx->rootfs);
-        rjson_key(b, "readonly");
-        rjson_add_bool(b, o->read_only);
+        rjson_member_bool(b, "readonly", o->read_only);
         rjson_end_object(b);
 
         add_str(b, "hostname", ctx->hostname);

@@ -116,24 +116,19 @@ static void add_names(RJsonBuilder *b, const char *const *names, size_t n, const
 
 static void add_arg(RJsonBuilder *b, unsigned index, uint64_t value, uint64_t value_two, const char *op) {
         rjson_begin_object(b);
-        rjson_key(b, "index");
-        rjson_add_int(b, index);
-        rjson_key(b, "value");
-        rjson_add_int(b, (int64_t) value);
+        rjson_member_int(b, "index", index);
+        rjson_member_int(b, "value", (int64_t) value);
         if (value_two) {
-                rjson_key(b, "valueTwo");
-                rjson_add_int(b, (int64_t) value_two);
+                rjson_member_int(b, "valueTwo", (int64_t) value_two);
         }
-        rjson_key(b, "op");
-        rjson_add_string(b, op);
+        rjson_member_string(b, "op", op);
         rjson_end_object(b);
 }
 
 static void rule_begin_except(RJsonBuilder *b, const char *const *names, size_t n, const char *except, const char *action) {
         rjson_begin_object(b);
         add_names(b, names, n, except);
-        rjson_key(b, "action");
-        rjson_add_string(b, action);
+        rjson_member_string(b, "action", action);
 }
 
 static void rule_begin(RJsonBuilder *b, const char *const *names, size_t n, const char *action) {
@@ -150,13 +145,10 @@ void seccomp_profile_build(RJsonBuilder *b, char *const *caps, const char *bind_
         rjson_key(b, "seccomp");
         rjson_begin_object(b);
         if (bind_listener) {
-                rjson_key(b, "listenerPath");
-                rjson_add_string(b, bind_listener);
+                rjson_member_string(b, "listenerPath", bind_listener);
         }
-        rjson_key(b, "defaultAction");
-        rjson_add_string(b, "SCMP_ACT_ERRNO");
-        rjson_key(b, "defaultErrnoRet");
-        rjson_add_int(b, EPERM);
+        rjson_member_string(b, "defaultAction", "SCMP_ACT_ERRNO");
+        rjson_member_int(b, "defaultErrnoRet", EPERM);
         rjson_key(b, "architectures");
         rjson_begin_array(b);
 #if defined(__x86_64__)
@@ -213,8 +205,7 @@ void seccomp_profile_build(RJsonBuilder *b, char *const *caps, const char *bind_
                 rjson_end_object(b);
 
                 rule_begin(b, (const char *const[]) { "clone3" }, 1, "SCMP_ACT_ERRNO");
-                rjson_key(b, "errnoRet");
-                rjson_add_int(b, ENOSYS);
+                rjson_member_int(b, "errnoRet", ENOSYS);
                 rjson_end_object(b);
         }
 

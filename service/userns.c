@@ -74,12 +74,9 @@ static void maps_json(RJsonBuilder *b, const char *name, const IdMap *m, size_t 
         rjson_begin_array(b);
         for (size_t i = 0; i < n; i++) {
                 rjson_begin_object(b);
-                rjson_key(b, "containerID");
-                rjson_add_int(b, m[i].container);
-                rjson_key(b, "hostID");
-                rjson_add_int(b, m[i].outer);
-                rjson_key(b, "size");
-                rjson_add_int(b, m[i].size);
+                rjson_member_int(b, "containerID", m[i].container);
+                rjson_member_int(b, "hostID", m[i].outer);
+                rjson_member_int(b, "size", m[i].size);
                 rjson_end_object(b);
         }
         rjson_end_array(b);

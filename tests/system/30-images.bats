@@ -184,7 +184,7 @@ check_layers_expected() {
         roost image inspect "$REG/roost-test/net" | jq -e '.[0].Config.ExposedPorts["80/tcp"]'
 }
 
-@test "image inspect: docker's JSON, templates, and Image1 objects on the bus" {
+@test "image inspect (and inspect): docker's JSON, templates, and Image1 objects on the bus" {
         run roost image inspect "$REG/roost-test/busybox:latest"
         assert_status 0
         echo "$output" | jq -e '.[0].Id | startswith("sha256:")'
@@ -193,6 +193,12 @@ check_layers_expected() {
         echo "$output" | jq -e '.[0].Os == "linux"'
         id=$(echo "$output" | jq -r '.[0].Id')
         [ "$(roost image inspect -f '{{.Id}}' "${id:7:12}")" = "$id" ]
+        # the top-level inspect finds images too, with --type image or without
+        [ "$(roost inspect -f '{{.Id}}' "$REG/roost-test/busybox")" = "$id" ]
+        [ "$(roost inspect --type image -f '{{.Id}}' "${id:7:12}")" = "$id" ]
+        run roost inspect --type container "$REG/roost-test/busybox"
+        assert_status 125
+        assert_output_contains "No such object"
         run roost image inspect no-such-image
         assert_status 125
         assert_output_contains "No such image: no-such-image"
@@ -368,6 +374,14 @@ PY
         [ "$(names -f reference='*/roost-test/net' -f reference='*/roost-test/labelled')" = "$REG/roost-test/labelled:1 $REG/roost-test/net:latest " ]
         # '*' does not cross a '/'
         [ -z "$(names -f reference='*')" ]
+        # only the matching tags of an image are listed, as docker; the
+        # positional REPOSITORY[:TAG] is the same filter
+        roost tag "$REG/roost-test/busybox:latest" myrepo/x:v1
+        [ "$(names -f reference=myrepo/x)" = "myrepo/x:v1 " ]
+        [ "$(names 'myrepo/*')" = "myrepo/x:v1 " ]
+        [ "$(names myrepo/x:v1)" = "myrepo/x:v1 " ]
+        [ "$(names "$REG/roost-test/busybox")" = "$REG/roost-test/busybox:latest " ]
+        roost rmi myrepo/x:v1 >/dev/null
         [ "$(names -f label=roost.test)" = "$REG/roost-test/labelled:1 " ]
         [ "$(names -f label=roost.test=yes)" = "$REG/roost-test/labelled:1 " ]
         [ -z "$(names -f label=roost.test=no)" ]
