@@ -100,6 +100,11 @@ void cli_print_json(json_t *node);
 /* One row of a listing in --format json (one line) or a template; 0, or
  * the exit code after printing a template error. */
 int cli_print_row(OutputFormat fmt, const char *tmpl, json_t *row);
+/* After a listing's rows: with --format "table TEMPLATE" (whose rows
+ * cli_print_row() kept) prints them in aligned columns under a header, as
+ * docker; names are FIELD=HEADER for the columns the command names its own
+ * way ("ID=IMAGE ID"). Nothing for other formats. */
+void cli_print_rows_end(OutputFormat fmt, const char *tmpl, const char *const *names);
 /* What an inspect command found: each through the template (-f), else one
  * pretty JSON array. 0 or an exit code. */
 int cli_print_inspect(const char *tmpl, json_t *items);
@@ -162,6 +167,9 @@ char *cli_container_path(const char *name_or_id);
 /* cmd-network.c: a network as docker network inspect shows it, or NULL
  * with the D-Bus error (after cli_connect) */
 json_t *cli_network_inspect_node(const char *name, GError **error);
+/* An image's Inspect JSON (roost image inspect, and roost inspect); NULL and
+ * *error when there is no such image or the call fails. */
+char *cli_image_inspect_json(const char *ref, GError **error);
 
 /* image-ensure.c: makes sure an image is there per the --pull policy
  * (always, missing, never), pulling with progress. 0, or an exit code. */

@@ -471,28 +471,17 @@ static json_t *ps_json(GVariantDict *d, bool no_trunc) {
                         g_string_append_printf(l, "%s%s=%s", l->len ? "," : "", lk, lv);
         }
         rjson_begin_object(b);
-        rjson_key(b, "ID");
-        rjson_add_string(b, no_trunc ? row_s(d, "Id") : short_id);
-        rjson_key(b, "Image");
-        rjson_add_string(b, row_s(d, "Image"));
-        rjson_key(b, "Command");
-        rjson_add_string(b, cmd);
-        rjson_key(b, "CreatedAt");
-        rjson_add_string(b, created);
-        rjson_key(b, "RunningFor");
-        rjson_add_string(b, running_for);
-        rjson_key(b, "Ports");
-        rjson_add_string(b, row_s(d, "Ports"));
-        rjson_key(b, "State");
-        rjson_add_string(b, row_s(d, "State"));
-        rjson_key(b, "Status");
-        rjson_add_string(b, status);
-        rjson_key(b, "Names");
-        rjson_add_string(b, row_s(d, "Name"));
-        rjson_key(b, "Labels");
-        rjson_add_string(b, l->str);
-        rjson_key(b, "Networks");
-        rjson_add_string(b, networks);
+        rjson_member_string(b, "ID", no_trunc ? row_s(d, "Id") : short_id);
+        rjson_member_string(b, "Image", row_s(d, "Image"));
+        rjson_member_string(b, "Command", cmd);
+        rjson_member_string(b, "CreatedAt", created);
+        rjson_member_string(b, "RunningFor", running_for);
+        rjson_member_string(b, "Ports", row_s(d, "Ports"));
+        rjson_member_string(b, "State", row_s(d, "State"));
+        rjson_member_string(b, "Status", status);
+        rjson_member_string(b, "Names", row_s(d, "Name"));
+        rjson_member_string(b, "Labels", l->str);
+        rjson_member_string(b, "Networks", networks);
         rjson_end_object(b);
         return rjson_builder_root(b);
 }
@@ -554,6 +543,7 @@ static int run_ps(const Command *cmd, void *o, int argc, char **argv) {
         }
         if (t)
                 cli_table_print(t);
+        cli_print_rows_end(fmt, opts->format, (const char *const[]) { "ID=CONTAINER ID", "RunningFor=CREATED", NULL });
         return 0;
 }
 
@@ -576,8 +566,6 @@ static const CliOption inspect_options[] = {
         {},
 };
 
-/* image side: cmd-image.c provides it when images exist */
-__attribute__((weak)) char *cli_image_inspect_json(const char *ref, GError **error);
 
 static int run_inspect(const Command *cmd, void *o, int argc, char **argv) {
         InspectOpts *opts = o;
@@ -607,7 +595,7 @@ static int run_inspect(const Command *cmd, void *o, int argc, char **argv) {
                                 }
                         }
                 }
-                if (!json && (!opts->type || g_str_equal(opts->type, "image")) && cli_image_inspect_json) {
+                if (!json && (!opts->type || g_str_equal(opts->type, "image"))) {
                         g_clear_error(&error);
                         json = cli_image_inspect_json(argv[i], &error);
                 }

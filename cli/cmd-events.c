@@ -21,7 +21,29 @@ static const CliOption events_options[] = {
 typedef struct EventsCtx {
         EventsOpts *opts;
         OutputFormat fmt;
+        GMainLoop *loop;
+        int ret;
 } EventsCtx;
+
+/* Before listening: a filter the events could never answer is an error,
+ * not a silent wait. */
+static int check_filters(char **filters) {
+        static const char *const keys[] = { "type", "event", "container", "image", NULL };
+        static const char *const types[] = { "container", "image", "network", "volume", NULL };
+
+        for (char **f = filters; f && *f; f++) {
+                const char *eq = strchr(*f, '=');
+                g_autofree char *k = eq ? g_strndup(*f, (gsize) (eq - *f)) : NULL;
+                if (!eq || !eq[1])
+                        return cli_fail("bad format of filter \"%s\": use KEY=VALUE (type=container, event=start, "
+                                        "container=NAME, image=NAME)", *f);
+                if (!g_strv_contains(keys, k))
+                        return cli_fail("invalid filter '%s': roost filters events on type, event, container and image", k);
+                if (g_str_equal(k, "type") && !g_strv_contains(types, eq + 1))
+                        return cli_fail("invalid type filter '%s': use container, image, network or volume", eq + 1);
+        }
+        return 0;
+}
 
 static bool event_matches(char **filters, const char *type, const char *action, const char *id, GVariant *attrs) {
         for (char **f = filters; f && *f; f++) {
@@ -58,29 +80,22 @@ static void on_event(GDBusConnection *conn, const char *sender, const char *path
                 return;
 
         rjson_begin_object(b);
-        rjson_key(b, "Type");
-        rjson_add_string(b, type);
-        rjson_key(b, "Action");
-        rjson_add_string(b, action);
+        rjson_member_string(b, "Type", type);
+        rjson_member_string(b, "Action", action);
         rjson_key(b, "Actor");
         rjson_begin_object(b);
-        rjson_key(b, "ID");
-        rjson_add_string(b, id);
+        rjson_member_string(b, "ID", id);
         rjson_key(b, "Attributes");
         rjson_begin_object(b);
         g_variant_iter_init(&it, attrs);
         while (g_variant_iter_next(&it, "{&s&s}", &k, &v)) {
-                rjson_key(b, k);
-                rjson_add_string(b, v);
+                rjson_member_string(b, k, v);
         }
         rjson_end_object(b);
         rjson_end_object(b);
-        rjson_key(b, "scope");
-        rjson_add_string(b, "local");
-        rjson_key(b, "time");
-        rjson_add_int(b, (gint64) (t / 1000000000));
-        rjson_key(b, "timeNano");
-        rjson_add_int(b, (gint64) t);
+        rjson_member_string(b, "scope", "local");
+        rjson_member_int(b, "time", (gint64) (t / 1000000000));
+        rjson_member_int(b, "timeNano", (gint64) t);
         rjson_end_object(b);
         root = rjson_builder_root(b);
 
@@ -89,7 +104,12 @@ static void on_event(GDBusConnection *conn, const char *sender, const char *path
                 printf("%s\n", s);
         } else if (ctx->fmt == FORMAT_TEMPLATE) {
                 g_autofree char *err = NULL, *s = cli_template_expand(ctx->opts->format, root, &err);
-                printf("%s\n", s ? s : err);
+                if (!s) {
+                        ctx->ret = cli_fail("%s", err);
+                        g_main_loop_quit(ctx->loop);
+                        return;
+                }
+                printf("%s\n", s);
         } else {
                 /* 2024-01-01T00:00:00.000000000Z container start ID (image=..., name=...) */
                 g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc((gint64) (t / 1000000000));
@@ -108,10 +128,12 @@ static void on_event(GDBusConnection *conn, const char *sender, const char *path
 }
 
 static int run_events(const Command *cmd, void *o, int argc, char **argv) {
-        EventsCtx ctx = { .opts = o };
         g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
+        EventsCtx ctx = { .opts = o, .loop = loop };
 
         if (cli_format_parse(ctx.opts->format, &ctx.fmt) < 0)
+                return EXIT_ROOST_ERROR;
+        if (check_filters(ctx.opts->filter) != 0)
                 return EXIT_ROOST_ERROR;
         if (cli_connect() < 0)
                 return EXIT_ROOST_ERROR;
@@ -125,7 +147,7 @@ static int run_events(const Command *cmd, void *o, int argc, char **argv) {
                         return cli_fail_gerror(error, NULL);
         }
         g_main_loop_run(loop);
-        return 0;
+        return ctx.ret;
 }
 
 const Command cmd_events = {

@@ -474,6 +474,16 @@ static int run_images(const Command *cmd, void *o, int argc, char **argv) {
 
         if (cli_format_parse(opts->format, &fmt) < 0)
                 return EXIT_ROOST_ERROR;
+        if (argc > 0) {
+                /* docker images REPOSITORY[:TAG]: a reference filter (globs too) */
+                g_autoptr(GStrvBuilder) fb = g_strv_builder_new();
+                g_autofree char *ref = g_strdup_printf("reference=%s", argv[0]);
+                if (opts->filter)
+                        g_strv_builder_addv(fb, (const char **) opts->filter);
+                g_strv_builder_add(fb, ref);
+                g_strfreev(opts->filter);
+                opts->filter = g_strv_builder_end(fb);
+        }
         GVariant *filter = images_filter(opts->filter);
         if (!filter)
                 return EXIT_ROOST_ERROR;
@@ -484,22 +494,6 @@ static int run_images(const Command *cmd, void *o, int argc, char **argv) {
         if (!roost_manager1_call_list_images_sync(cli.manager, filter, &list, NULL, &error))
                 return cli_fail_gerror(error, NULL);
         rows = image_rows(list);
-
-        if (argc > 0) {
-                /* docker images REPOSITORY[:TAG] */
-                g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func(image_row_free);
-                g_autofree char *want_repo = NULL, *want_tag = NULL;
-                split_tag(argv[0], &want_repo, &want_tag);
-                for (guint i = 0; i < rows->len; i++) {
-                        ImageRow *r = rows->pdata[i];
-                        if (g_str_equal(r->repository, want_repo) &&
-                            (g_str_equal(want_tag, "<none>") || g_str_equal(r->tag, want_tag)))
-                                g_ptr_array_add(keep, g_steal_pointer(&rows->pdata[i]));
-                }
-                g_ptr_array_set_free_func(rows, NULL);
-                g_ptr_array_unref(g_steal_pointer(&rows));
-                rows = g_steal_pointer(&keep);
-        }
 
         if (opts->quiet) {
                 for (guint i = 0; i < rows->len; i++) {
@@ -518,6 +512,7 @@ static int run_images(const Command *cmd, void *o, int argc, char **argv) {
                         if (k != 0)
                                 return k;
                 }
+                cli_print_rows_end(fmt, opts->format, (const char *const[]) { "ID=IMAGE ID", "CreatedSince=CREATED", NULL });
                 return 0;
         }
         {
@@ -566,6 +561,19 @@ static const CliOption inspect_options[] = {
         {},
 };
 
+char *cli_image_inspect_json(const char *ref, GError **error) {
+        g_autofree char *path = NULL;
+        g_autoptr(RoostImage1) img = NULL;
+        char *json = NULL;
+
+        if (!roost_manager1_call_get_image_sync(cli.manager, ref, &path, NULL, error) ||
+            !(img = roost_image1_proxy_new_sync(cli.bus, G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES, ROOST_BUS_NAME, path,
+                                                NULL, error)) ||
+            !roost_image1_call_inspect_sync(img, &json, NULL, error))
+                return NULL;
+        return json;
+}
+
 static int run_image_inspect(const Command *cmd, void *o, int argc, char **argv) {
         InspectOpts *opts = o;
         g_autoptr(json_t) all = rjson_array();
@@ -578,14 +586,10 @@ static int run_image_inspect(const Command *cmd, void *o, int argc, char **argv)
                 return EXIT_ROOST_ERROR;
         for (int i = 0; i < argc; i++) {
                 g_autoptr(GError) error = NULL;
-                g_autofree char *path = NULL, *json = NULL;
-                g_autoptr(RoostImage1) img = NULL;
+                g_autofree char *json = cli_image_inspect_json(argv[i], &error);
                 g_autoptr(json_t) v = NULL;
 
-                if (!roost_manager1_call_get_image_sync(cli.manager, argv[i], &path, NULL, &error) ||
-                    !(img = roost_image1_proxy_new_sync(cli.bus, G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES, ROOST_BUS_NAME,
-                                                        path, NULL, &error)) ||
-                    !roost_image1_call_inspect_sync(img, &json, NULL, &error)) {
+                if (!json) {
                         ret = fail_call(error, argv[i]);
                         continue;
                 }
@@ -713,6 +717,7 @@ static int run_history(const Command *cmd, void *o, int argc, char **argv) {
         }
         if (!opts->quiet && fmt != FORMAT_JSON && fmt != FORMAT_TEMPLATE)
                 cli_table_print(table);
+        cli_print_rows_end(fmt, opts->format, (const char *const[]) { "ID=IMAGE", "CreatedSince=CREATED", NULL });
         return 0;
 }
 

@@ -176,6 +176,7 @@ static int run_ls(const Command *cmd, void *o, int argc, char **argv) {
         }
         if (t)
                 cli_table_print(t);
+        cli_print_rows_end(fmt, opts->format, (const char *const[]) { "ID=NETWORK ID", NULL });
         return 0;
 }
 

@@ -31,16 +31,11 @@ static json_t *client_json(void) {
         g_autoptr(RJsonBuilder) b = rjson_builder_new();
 
         rjson_begin_object(b);
-        rjson_key(b, "Version");
-        rjson_add_string(b, ROOST_VERSION);
-        rjson_key(b, "ApiVersion");
-        rjson_add_string(b, ROOST_API_VERSION);
-        rjson_key(b, "Os");
-        rjson_add_string(b, "linux");
-        rjson_key(b, "Arch");
-        rjson_add_string(b, client_arch());
-        rjson_key(b, "Debug");
-        rjson_add_bool(b, cli.debug);
+        rjson_member_string(b, "Version", ROOST_VERSION);
+        rjson_member_string(b, "ApiVersion", ROOST_API_VERSION);
+        rjson_member_string(b, "Os", "linux");
+        rjson_member_string(b, "Arch", client_arch());
+        rjson_member_bool(b, "Debug", cli.debug);
         rjson_end_object(b);
         return rjson_builder_root(b);
 }

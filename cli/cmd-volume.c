@@ -88,6 +88,7 @@ static int run_ls(const Command *cmd, void *o, int argc, char **argv) {
         }
         if (t)
                 cli_table_print(t);
+        cli_print_rows_end(fmt, opts->format, (const char *const[]) { "Name=VOLUME NAME", NULL });
         return 0;
 }
 

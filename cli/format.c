@@ -25,9 +25,30 @@ void cli_print_json(json_t *node) {
         printf("%s\n", s);
 }
 
+/* The rows of a "table TEMPLATE" listing, printed by cli_print_rows_end() */
+static GPtrArray *table_rows;
+
+static const char *table_template(const char *tmpl) {
+        if (!tmpl || !g_str_has_prefix(tmpl, "table ") || !strstr(tmpl, "{{"))
+                return NULL;
+        tmpl += strlen("table ");
+        while (*tmpl == ' ')
+                tmpl++;
+        return tmpl;
+}
+
 int cli_print_row(OutputFormat fmt, const char *tmpl, json_t *row) {
         g_autofree char *s = NULL, *err = NULL;
+        const char *table = fmt == FORMAT_TEMPLATE ? table_template(tmpl) : NULL;
 
+        if (table) {
+                if (!(s = cli_template_expand(table, row, &err)))
+                        return cli_fail("%s", err);
+                if (!table_rows)
+                        table_rows = g_ptr_array_new_with_free_func((GDestroyNotify) g_strfreev);
+                g_ptr_array_add(table_rows, g_strsplit(s, "\t", -1));
+                return 0;
+        }
         if (fmt == FORMAT_JSON)
                 s = rjson_dump(row, false);
         else if (!(s = cli_template_expand(tmpl, row, &err)))
@@ -48,6 +69,59 @@ int cli_print_inspect(const char *tmpl, json_t *items) {
         } else
                 cli_print_json(items);
         return 0;
+}
+
+/* A column's header, as docker names it: the field's own words in capitals
+ * (CreatedAt: CREATED AT), unless the command names it (ID: IMAGE ID). */
+static char *column_header(const char *action, const char *const *names) {
+        g_autoptr(GString) h = g_string_new(NULL);
+        const char *field;
+        size_t n;
+
+        if (g_str_has_prefix(action, "json "))
+                action += strlen("json ");
+        field = strrchr(action, '.');
+        field = field ? field + 1 : action;
+        n = strcspn(field, " }");
+        for (const char *const *o = names; o && *o; o++) {
+                const char *eq = strchr(*o, '=');
+                if (eq && (size_t) (eq - *o) == n && strncmp(*o, field, n) == 0)
+                        return g_strdup(eq + 1);
+        }
+        for (size_t i = 0; i < n; i++) {
+                if (i > 0 && g_ascii_isupper(field[i]) && g_ascii_islower(field[i - 1]))
+                        g_string_append_c(h, ' ');
+                g_string_append_c(h, g_ascii_toupper(field[i]));
+        }
+        return g_string_free(g_steal_pointer(&h), FALSE);
+}
+
+void cli_print_rows_end(OutputFormat fmt, const char *tmpl, const char *const *names) {
+        const char *table = fmt == FORMAT_TEMPLATE ? table_template(tmpl) : NULL;
+        g_autoptr(GPtrArray) rows = g_steal_pointer(&table_rows);
+        g_autoptr(GString) header = g_string_new(NULL);
+        g_autofree char *text = NULL;
+
+        if (!table)
+                return;
+        /* the template with each action replaced by its column's name */
+        for (const char *p = table; *p;) {
+                const char *open = strstr(p, "{{"), *close = open ? strstr(open, "}}") : NULL;
+                if (!close) {
+                        g_string_append(header, p);
+                        break;
+                }
+                g_string_append_len(header, p, open - p);
+                g_autofree char *action = g_strstrip(g_strndup(open + 2, (gsize) (close - open - 2)));
+                g_autofree char *name = column_header(action, names);
+                g_string_append(header, name);
+                p = close + 2;
+        }
+        text = g_strcompress(header->str);
+        if (!rows)
+                rows = g_ptr_array_new_with_free_func((GDestroyNotify) g_strfreev);
+        g_ptr_array_insert(rows, 0, g_strsplit(text, "\t", -1));
+        cli_table_print(rows);
 }
 
 /* Looks up ".A.B" in node; "." alone is node itself. */

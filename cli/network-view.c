@@ -21,13 +21,11 @@ static bool dict_b(GVariant *d, const char *k) {
 }
 
 static void add_s(RJsonBuilder *b, const char *name, const char *v) {
-        rjson_key(b, name);
-        rjson_add_string(b, v);
+        rjson_member_string(b, name, v);
 }
 
 static void add_b(RJsonBuilder *b, const char *name, bool v) {
-        rjson_key(b, name);
-        rjson_add_bool(b, v);
+        rjson_member_bool(b, name, v);
 }
 
 static void add_empty_object(RJsonBuilder *b, const char *name) {
@@ -113,8 +111,7 @@ json_t *network_view_inspect(GVariant *net) {
         if (labels) {
                 g_variant_iter_init(&it, labels);
                 while (g_variant_iter_next(&it, "{&s&s}", &k, &v)) {
-                        rjson_key(b, k);
-                        rjson_add_string(b, v);
+                        rjson_member_string(b, k, v);
                 }
         }
         rjson_end_object(b);

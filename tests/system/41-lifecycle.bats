@@ -33,6 +33,14 @@ teardown() { remove_all_containers; }
         [ "$output" = "up running" ]
         run roost ps -a --no-trunc -q --filter name=down
         [ ${#output} -eq 64 ]
+        # "table TEMPLATE": docker's header over aligned columns
+        run roost ps -a --filter name=up --format 'table {{.ID}}\t{{.Names}}\t{{.RunningFor}}'
+        assert_status 0
+        [ "$(echo "$output" | head -1)" = "CONTAINER ID   NAMES     CREATED" ]
+        [[ "$(echo "$output" | sed -n 2p)" =~ ^[0-9a-f]{12}\ {3}up\ {8}[0-9a-zA-Z] ]]
+        [ "$(echo "$output" | wc -l)" -eq 2 ]
+        run roost ps --filter name=nothing-by-that-name --format 'table {{.Names}}\t{{.CreatedAt}}'
+        [ "$output" = "NAMES     CREATED AT" ]
 }
 
 @test "stop sends the stop signal, then SIGKILL after the timeout" {
@@ -133,6 +141,7 @@ teardown() { remove_all_containers; }
         [ "$a" = "$b" ]
         run roost exec p true
         assert_status 125
+        assert_output_contains "container p is paused: unpause it first (roost unpause p)"
         roost unpause p
         [ "$(roost inspect -f '{{.State.Status}}' p)" = running ]
         # the loop runs again (bounded: a loaded machine may take a moment)
@@ -164,6 +173,22 @@ teardown() { remove_all_containers; }
         done
         # in order
         [ "$(jq -r 'select(.Actor.Attributes.name == "ev") | .Action' "$BATS_TEST_TMPDIR/events" | tr '\n' ' ')" = "create start die destroy " ]
+        # filters events could never match are refused, not waited on
+        run timeout 10 roost events --filter bogus=1
+        assert_status 125
+        assert_output_contains "invalid filter 'bogus'"
+        run timeout 10 roost events --filter type=bogus
+        assert_status 125
+        assert_output_contains "invalid type filter 'bogus'"
+        # a template naming a field events lack fails at the first event
+        roost events --format '{{.Bogus}}' >"$BATS_TEST_TMPDIR/bad" 2>&1 &
+        pid=$!
+        sleep 0.5
+        roost run --rm busybox true
+        st=0
+        wait "$pid" || st=$?
+        [ "$st" -eq 125 ]
+        grep -q "Error: template: can't evaluate field Bogus" "$BATS_TEST_TMPDIR/bad"
 }
 
 @test "restart policy on-failure:2 restarts twice, then gives up" {
@@ -188,6 +213,20 @@ teardown() { remove_all_containers; }
 @test "--rm with -d removes the container when it exits" {
         roost run -d --rm --name fleeting busybox sleep 0.5 >/dev/null
         wait_for '[ -z "$(roost ps -aq --filter name=fleeting)" ]' 10
+}
+
+@test "rm -f of a running --rm container removes it once; roostd stays up" {
+        pid=$(systemctl --user show -p MainPID --value roostd)
+        for i in 1 2 3; do
+                roost run -d --rm --name "gone$i" busybox sleep 100 >/dev/null
+                # running, not just started (roostd crashed here, freeing it twice)
+                wait_for "roost logs gone$i >/dev/null && [ \"\$(roost inspect -f '{{.State.Status}}' gone$i)\" = running ]"
+                run roost rm -f "gone$i"
+                assert_status 0
+                [ "$output" = "gone$i" ]
+        done
+        [ "$(systemctl --user show -p MainPID --value roostd)" = "$pid" ]
+        [ -z "$(roost ps -aq --filter name=gone)" ]
 }
 
 @test "killing roostd loses no running container: state, logs, exec, stop all work after" {
