@@ -174,7 +174,7 @@ typedef struct RmOpts {
 
 static const CliOption rm_options[] = {
         { 'f', "force", OPT_BOOL, offsetof(RmOpts, force), NULL, "Force the removal of a running container (uses SIGKILL)", NULL },
-        { 'v', "volumes", OPT_BOOL, offsetof(RmOpts, volumes), NULL, "Remove anonymous volumes associated with the container", NULL },
+        { 'v', "volumes", OPT_BOOL, offsetof(RmOpts, volumes), NULL, "Accepted for docker's sake: roost makes no anonymous volumes", NULL },
         {},
 };
 
@@ -410,8 +410,14 @@ static int filter_match(GVariantDict *d, char **filters, bool *ret) {
                         ok = g_str_has_prefix(row_s(d, "Id"), v);
                 else if (g_str_equal(k, "name"))
                         ok = strstr(row_s(d, "Name"), v) != NULL;
-                else if (g_str_equal(k, "status"))
+                else if (g_str_equal(k, "status")) {
+                        static const char *const states[] = { "created", "restarting", "running", "removing",
+                                                              "paused", "exited", "dead", NULL };
+                        if (!g_strv_contains(states, v))
+                                return cli_fail("invalid filter 'status=%s': use created, restarting, running, removing, "
+                                                "paused, exited or dead", v), -1;
                         ok = g_str_equal(row_s(d, "State"), v);
+                }
                 else if (g_str_equal(k, "label")) {
                         g_autoptr(GVariant) labels = g_variant_dict_lookup_value(d, "Labels", G_VARIANT_TYPE("a{ss}"));
                         ok = cli_labels_value_match(labels, v);
@@ -668,7 +674,7 @@ typedef struct StatsOpts {
 
 static const CliOption stats_options[] = {
         { 'a', "all", OPT_BOOL, offsetof(StatsOpts, all), NULL, "Show all containers (default shows just running)", NULL },
-        { 0, "format", OPT_STRING, offsetof(StatsOpts, format), "string", "Format output: table or json", NULL },
+        { 0, "format", OPT_STRING, offsetof(StatsOpts, format), "string", "Format output: table, json or a template", NULL },
         { 0, "no-stream", OPT_BOOL, offsetof(StatsOpts, no_stream), NULL, "Disable streaming stats and only pull the first result", NULL },
         {},
 };
@@ -756,18 +762,35 @@ static int run_stats(const Command *cmd, void *o, int argc, char **argv) {
                                         name = g_variant_dup_string(inner, NULL);
                                 }
                         }
-                        if (fmt == FORMAT_JSON)
-                                printf("{\"ID\":\"%s\",\"Name\":\"%s\",\"CPUPerc\":\"%s\",\"MemUsage\":\"%s\",\"MemPerc\":\"%s\","
-                                       "\"NetIO\":\"--\",\"BlockIO\":\"%s\",\"PIDs\":\"%s\"}\n",
-                                       id, (name ? name : ""), cpu, mem, memp, blk, pids);
-                        else
-                                cli_table_add(t, (const char *const[]) { id, (name ? name : ""), cpu, mem, memp, "--", blk, pids, NULL });
+                        if (fmt != FORMAT_TABLE) {
+                                g_autoptr(RJsonBuilder) b = rjson_builder_new();
+                                g_autoptr(json_t) row = NULL;
+                                int k;
+                                rjson_begin_object(b);
+                                rjson_member_string(b, "Container", id);
+                                rjson_member_string(b, "ID", id);
+                                rjson_member_string(b, "Name", name ? name : "");
+                                rjson_member_string(b, "CPUPerc", cpu);
+                                rjson_member_string(b, "MemUsage", mem);
+                                rjson_member_string(b, "MemPerc", memp);
+                                rjson_member_string(b, "NetIO", "--");
+                                rjson_member_string(b, "BlockIO", blk);
+                                rjson_member_string(b, "PIDs", pids);
+                                rjson_end_object(b);
+                                row = rjson_builder_root(b);
+                                if ((k = cli_print_row(fmt, opts->format, row)) != 0)
+                                        return k;
+                        } else
+                                cli_table_add(t, (const char *const[]) { id, name ? name : "", cpu, mem, memp, "--", blk, pids, NULL });
                 }
-                if (fmt != FORMAT_JSON) {
+                if (fmt == FORMAT_TABLE) {
                         if (!opts->no_stream)
                                 printf("\033[2J\033[H");
                         cli_table_print(t);
                 }
+                cli_print_rows_end(fmt, opts->format, (const char *const[]) {
+                        "ID=CONTAINER ID", "CPUPerc=CPU %", "MemUsage=MEM USAGE / LIMIT", "MemPerc=MEM %", "NetIO=NET I/O",
+                        "BlockIO=BLOCK I/O", "PIDs=PIDS", NULL });
                 fflush(stdout);
                 if (opts->no_stream)
                         return 0;

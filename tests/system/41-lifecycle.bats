@@ -29,6 +29,9 @@ teardown() { remove_all_containers; }
         echo "$output" | head -1 | jq -e '.Names and .State and .Status'
         run roost ps -a --filter status=exited --format '{{.Names}}'
         [ "$output" = down ]
+        run roost ps -a --filter status=bogus
+        assert_status 125
+        assert_output_contains "invalid filter 'status=bogus'"
         run roost ps --filter name=up --format '{{.Names}} {{.State}}'
         [ "$output" = "up running" ]
         run roost ps -a --no-trunc -q --filter name=down
@@ -158,6 +161,14 @@ teardown() { remove_all_containers; }
         assert_status 0
         assert_output_contains "CONTAINER ID"
         [ "$(echo "$output" | tail -1 | awk '{print $NF}')" -ge 1 ]
+        # json, templates and table templates, as docker
+        run roost stats --no-stream --format json t
+        echo "$output" | jq -e '.Name == "t" and (.PIDs | tonumber) >= 1'
+        run roost stats --no-stream --format '{{.Name}} {{.PIDs}}' t
+        [[ "$output" =~ ^t\ [0-9]+$ ]]
+        run roost stats --no-stream --format 'table {{.Name}}\t{{.CPUPerc}}' t
+        [ "$(echo "$output" | head -1)" = "NAME      CPU %" ]
+        [ "$(echo "$output" | wc -l)" -eq 2 ]
 }
 
 @test "events stream JSON lines from the D-Bus signals" {
