@@ -10,6 +10,7 @@
 #include "human.h"
 #include "json.h"
 #include "roost-dbus.h"
+#include "template.h"
 #include "variant-json.h"
 
 /* Exit codes, as docker's: 125 when roost itself fails, 126 when the
@@ -108,10 +109,6 @@ void cli_print_rows_end(OutputFormat fmt, const char *tmpl, const char *const *n
 /* What an inspect command found: each through the template (-f), else one
  * pretty JSON array. 0 or an exit code. */
 int cli_print_inspect(const char *tmpl, json_t *items);
-/* Expands a Go-template-like string ({{.Key}}, {{.Key.Sub}}, {{json .Key}},
- * {{json .}}) against node. Returns NULL and sets an error message on a bad
- * template. */
-char *cli_template_expand(const char *tmpl, json_t *node, char **ret_error);
 /* Prints rows (GStrv each, the first the header) in aligned columns, as
  * docker's tabwriter does. */
 void cli_table_print(GPtrArray *rows);

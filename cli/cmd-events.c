@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "macro.h"
 #include "roost-names.h"
 
 /* roost events: the Manager1.Event signal, as docker prints events. */
@@ -119,7 +120,7 @@ static void on_event(GDBusConnection *conn, const char *sender, const char *path
                 g_variant_iter_init(&it, attrs);
                 while (g_variant_iter_next(&it, "{&s&s}", &k, &v))
                         g_ptr_array_add(keys, g_strdup_printf("%s=%s", k, v));
-                g_ptr_array_sort(keys, (GCompareFunc) g_strcmp0);
+                g_ptr_array_sort(keys, strcmp_elements);
                 for (guint i = 0; i < keys->len; i++)
                         g_string_append_printf(a, "%s%s", i ? ", " : "", (char *) keys->pdata[i]);
                 printf("%s.%09" G_GUINT64_FORMAT "Z %s %s %s (%s)\n", ts, t % 1000000000, type, action, id, a->str);

@@ -101,6 +101,11 @@ static inline bool streq_ptr(const char *a, const char *b) {
                 return a == b;
         return strcmp(a, b) == 0;
 }
+/* orders an array of strings: qsort() and g_ptr_array_sort() pass
+ * pointers to the elements, not the strings */
+static inline int strcmp_elements(const void *a, const void *b) {
+        return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
 static inline bool isempty(const char *s) {
         return !s || !*s;
 }

@@ -49,7 +49,7 @@ static int collect(const char *dir, char ***list) {
                 g_ptr_array_add(names, g_steal_pointer(&p));
         }
         closedir(d);
-        g_ptr_array_sort(names, (GCompareFunc) g_strcmp0);
+        g_ptr_array_sort(names, strcmp_elements);
         for (guint i = 0; i < names->len; i++)
                 if (strv_extend(list, names->pdata[i]) < 0)
                         return -ENOMEM;

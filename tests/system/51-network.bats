@@ -100,6 +100,9 @@ container_veths() {
         [ "$output" = "$expected" ]
         ip=$(roost inspect srv | jq -r '.[0].NetworkSettings.Networks.n1.IPAddress')
         [[ "$ip" == 10.89.* ]]
+        # the template docker users write for it
+        [ "$(roost inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' srv)" = "$ip" ]
+        [ "$(roost inspect -f '{{range $name, $n := .NetworkSettings.Networks}}{{$name}}={{$n.IPAddress}}{{end}}' srv)" = "n1=$ip" ]
         # n2 knows no srv, and srv's address does not answer from n2
         run roost run --rm --network n2 busybox grep -w srv /etc/hosts
         [ "$status" -ne 0 ]
