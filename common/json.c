@@ -207,6 +207,21 @@ void rjson_member_bool(RJsonBuilder *b, const char *key, bool v) {
         rjson_add_bool(b, v);
 }
 
+void rjson_add_strv(RJsonBuilder *b, const char *const *v) {
+        rjson_begin_array(b);
+        for (const char *const *s = v; s && *s; s++)
+                rjson_add_string(b, *s);
+        rjson_end_array(b);
+}
+
+void rjson_member_strv(RJsonBuilder *b, const char *key, const char *const *v) {
+        rjson_key(b, key);
+        if (v)
+                rjson_add_strv(b, v);
+        else
+                rjson_add_null(b);
+}
+
 void rjson_add_value(RJsonBuilder *b, json_t *v) {
         g_return_if_fail(v);
         place(b, v);

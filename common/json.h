@@ -73,6 +73,10 @@ void rjson_add_null(RJsonBuilder *b);
 void rjson_member_string(RJsonBuilder *b, const char *key, const char *v);
 void rjson_member_int(RJsonBuilder *b, const char *key, int64_t v);
 void rjson_member_bool(RJsonBuilder *b, const char *key, bool v);
+/* an array of the strings of v ([] when v is NULL); the member form puts
+ * null for a NULL v */
+void rjson_add_strv(RJsonBuilder *b, const char *const *v);
+void rjson_member_strv(RJsonBuilder *b, const char *key, const char *const *v);
 /* adds v, taking its reference */
 void rjson_add_value(RJsonBuilder *b, json_t *v);
 /* the finished value (a new reference), or NULL while an object or array is

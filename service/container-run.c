@@ -1514,10 +1514,7 @@ int method_container_exec(sd_bus_message *m, void *userdata, sd_bus_error *error
                 }
                 rjson_end_object(b);
                 rjson_key(b, "args");
-                rjson_begin_array(b);
-                for (const char **a = cmd; *a; a++)
-                        rjson_add_string(b, *a);
-                rjson_end_array(b);
+                rjson_add_strv(b, cmd);
                 rjson_key(b, "env");
                 rjson_begin_array(b);
                 {
@@ -1532,17 +1529,13 @@ int method_container_exec(sd_bus_message *m, void *userdata, sd_bus_error *error
                 for (guint i = 0; i < e->len; i++)
                         rjson_add_string(b, e->pdata[i]);
                 rjson_end_array(b);
-                rjson_key(b, "cwd");
-                rjson_add_string(b, !isempty(cwd) ? cwd : !isempty(c->options->working_dir) ? c->options->working_dir
-                                                             : !isempty(img->working_dir) ? img->working_dir : "/");
+                rjson_member_string(b, "cwd", !isempty(cwd) ? cwd : !isempty(c->options->working_dir) ? c->options->working_dir
+                                                  : !isempty(img->working_dir) ? img->working_dir : "/");
                 rjson_key(b, "capabilities");
                 rjson_begin_object(b);
                 for (const char *const *set = (const char *const[]) { "bounding", "effective", "permitted", NULL }; *set; set++) {
                         rjson_key(b, *set);
-                        rjson_begin_array(b);
-                        for (char **x = caps; *x; x++)
-                                rjson_add_string(b, *x);
-                        rjson_end_array(b);
+                        rjson_add_strv(b, (const char *const *) caps);
                 }
                 rjson_end_object(b);
                 rjson_member_bool(b, "noNewPrivileges", c->options->no_new_privileges);

@@ -498,19 +498,8 @@ static char *usec_to_rfc3339(uint64_t usec) {
         return g_date_time_format(t, "%Y-%m-%dT%H:%M:%S.%fZ");
 }
 
-static void json_add_strv(RJsonBuilder *b, const char *name, char **v) {
-        rjson_key(b, name);
-        if (!v) {
-                rjson_add_null(b);
-                return;
-        }
-        rjson_begin_array(b);
-        for (char **s = v; *s; s++)
-                rjson_add_string(b, *s);
-        rjson_end_array(b);
-}
 
-static void json_add_time(RJsonBuilder *b, const char *name, uint64_t usec) {
+static void inspect_add_time(RJsonBuilder *b, const char *name, uint64_t usec) {
         g_autofree char *s = usec_to_rfc3339(usec);
         rjson_member_string(b, name, strempty(s));
 }
@@ -527,7 +516,7 @@ static int method_inspect(sd_bus_message *m, void *userdata, sd_bus_error *error
 
         rjson_begin_object(b);
         rjson_member_string(b, "Id", strempty(c->id));
-        json_add_time(b, "Created", c->created_at);
+        inspect_add_time(b, "Created", c->created_at);
         rjson_member_string(b, "Path", c->command && c->command[0] ? c->command[0] : "");
         rjson_key(b, "Args");
         rjson_begin_array(b);
@@ -544,8 +533,8 @@ static int method_inspect(sd_bus_message *m, void *userdata, sd_bus_error *error
         rjson_member_int(b, "Pid", container_is_active(c) ? c->pid : 0);
         rjson_member_int(b, "ExitCode", c->exit_code);
         rjson_member_string(b, "Error", strempty(c->error));
-        json_add_time(b, "StartedAt", c->started_at);
-        json_add_time(b, "FinishedAt", c->finished_at);
+        inspect_add_time(b, "StartedAt", c->started_at);
+        inspect_add_time(b, "FinishedAt", c->finished_at);
         rjson_end_object(b);
 
         rjson_member_string(b, "Image", strempty(c->image_id));
@@ -570,8 +559,8 @@ static int method_inspect(sd_bus_message *m, void *userdata, sd_bus_error *error
         rjson_member_bool(b, "Privileged", o->privileged);
         rjson_member_bool(b, "ReadonlyRootfs", o->read_only);
         rjson_member_bool(b, "Init", o->init);
-        json_add_strv(b, "CapAdd", o->cap_add);
-        json_add_strv(b, "CapDrop", o->cap_drop);
+        rjson_member_strv(b, "CapAdd", (const char *const *) o->cap_add);
+        rjson_member_strv(b, "CapDrop", (const char *const *) o->cap_drop);
         rjson_member_int(b, "Memory", o->memory);
         rjson_member_int(b, "NanoCpus", o->nano_cpus);
         rjson_member_int(b, "PidsLimit", o->pids_limit);
@@ -582,10 +571,10 @@ static int method_inspect(sd_bus_message *m, void *userdata, sd_bus_error *error
         rjson_end_object(b);
         container_net_port_bindings(c, b);
         rjson_member_bool(b, "PublishAllPorts", o->publish_all);
-        json_add_strv(b, "Dns", o->dns);
-        json_add_strv(b, "DnsSearch", o->dns_search);
-        json_add_strv(b, "DnsOptions", o->dns_options);
-        json_add_strv(b, "ExtraHosts", o->extra_hosts);
+        rjson_member_strv(b, "Dns", (const char *const *) o->dns);
+        rjson_member_strv(b, "DnsSearch", (const char *const *) o->dns_search);
+        rjson_member_strv(b, "DnsOptions", (const char *const *) o->dns_options);
+        rjson_member_strv(b, "ExtraHosts", (const char *const *) o->extra_hosts);
         rjson_end_object(b);
         container_net_inspect(c, b);
 
@@ -598,9 +587,9 @@ static int method_inspect(sd_bus_message *m, void *userdata, sd_bus_error *error
         rjson_member_string(b, "User", strempty(o->user));
         rjson_member_bool(b, "Tty", o->tty);
         rjson_member_bool(b, "OpenStdin", o->open_stdin);
-        json_add_strv(b, "Env", o->env);
-        json_add_strv(b, "Cmd", o->cmd);
-        json_add_strv(b, "Entrypoint", o->entrypoint);
+        rjson_member_strv(b, "Env", (const char *const *) o->env);
+        rjson_member_strv(b, "Cmd", (const char *const *) o->cmd);
+        rjson_member_strv(b, "Entrypoint", (const char *const *) o->entrypoint);
         rjson_member_string(b, "Image", strempty(c->image_ref));
         rjson_member_string(b, "WorkingDir", strempty(o->working_dir));
         rjson_member_string(b, "StopSignal", strempty(o->stop_signal));

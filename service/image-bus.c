@@ -111,17 +111,6 @@ static int image_prop(sd_bus *bus, const char *path, const char *interface, cons
         return -EINVAL;
 }
 
-static void add_strv(RJsonBuilder *b, const char *name, char *const *l) {
-        rjson_key(b, name);
-        if (!l) {
-                rjson_add_null(b);
-                return;
-        }
-        rjson_begin_array(b);
-        for (char *const *i = l; *i; i++)
-                rjson_add_string(b, *i);
-        rjson_end_array(b);
-}
 
 static void add_set(RJsonBuilder *b, const char *name, char *const *keys) {
         if (!keys || !*keys)
@@ -151,8 +140,8 @@ static char *image_inspect_json(Daemon *d, const Image *img) {
 
         rjson_begin_object(b);
         add_str(b, "Id", img->id);
-        add_strv(b, "RepoTags", tags);
-        add_strv(b, "RepoDigests", digests);
+        rjson_member_strv(b, "RepoTags", (const char *const *) tags);
+        rjson_member_strv(b, "RepoDigests", (const char *const *) digests);
         add_str(b, "Parent", "");
         add_str(b, "Comment", "");
         add_str(b, "Created", c && c->created ? c->created : created);
@@ -162,9 +151,9 @@ static char *image_inspect_json(Daemon *d, const Image *img) {
         if (c) {
                 add_str(b, "User", c->user);
                 add_set(b, "ExposedPorts", c->exposed_ports);
-                add_strv(b, "Env", c->env);
-                add_strv(b, "Entrypoint", c->entrypoint);
-                add_strv(b, "Cmd", c->cmd);
+                rjson_member_strv(b, "Env", (const char *const *) c->env);
+                rjson_member_strv(b, "Entrypoint", (const char *const *) c->entrypoint);
+                rjson_member_strv(b, "Cmd", (const char *const *) c->cmd);
                 add_set(b, "Volumes", c->volumes);
                 add_str(b, "WorkingDir", c->working_dir);
                 rjson_key(b, "Labels");

@@ -1396,7 +1396,7 @@ char **container_net_networks(Container *c, GHashTable *all) {
 }
 
 /* "80/tcp": [{"HostIp": ..., "HostPort": ...}] for each forward of specs */
-static void json_port_map(RJsonBuilder *b, char *const *specs, bool bound) {
+static void inspect_port_map(RJsonBuilder *b, char *const *specs, bool bound) {
         g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
         g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(free);
@@ -1461,7 +1461,7 @@ static void json_port_map(RJsonBuilder *b, char *const *specs, bool bound) {
 void container_net_port_bindings(Container *c, RJsonBuilder *b) {
         rjson_key(b, "PortBindings");
         rjson_begin_object(b);
-        json_port_map(b, c->options->publish, false);
+        inspect_port_map(b, c->options->publish, false);
         rjson_end_object(b);
 }
 
@@ -1476,7 +1476,7 @@ void container_net_inspect(Container *c, RJsonBuilder *b) {
         rjson_key(b, "Ports");
         rjson_begin_object(b);
         if (c->net)
-                json_port_map(b, c->net->ports, true);
+                inspect_port_map(b, c->net->ports, true);
         rjson_end_object(b);
         {
                 Endpoint *first = eps->len > 0 ? eps->pdata[0] : NULL;

@@ -141,23 +141,17 @@ static char **build_env(const ContainerOptions *o, const ImageConfig *img, const
         return (char **) g_ptr_array_steal(env, NULL);
 }
 
+/* name: [the strings of v], [] when there are none (as crun wants them) */
 static void add_strv(RJsonBuilder *b, const char *name, char *const *v) {
         rjson_key(b, name);
-        rjson_begin_array(b);
-        for (char *const *s = v; s && *s; s++)
-                rjson_add_string(b, *s);
-        rjson_end_array(b);
-}
-
-static void add_str(RJsonBuilder *b, const char *name, const char *v) {
-        rjson_member_string(b, name, v);
+        rjson_add_strv(b, (const char *const *) v);
 }
 
 static void add_mount(RJsonBuilder *b, const char *dst, const char *type, const char *src, const char *const *opts) {
         rjson_begin_object(b);
-        add_str(b, "destination", dst);
-        add_str(b, "type", type);
-        add_str(b, "source", src);
+        rjson_member_string(b, "destination", dst);
+        rjson_member_string(b, "type", type);
+        rjson_member_string(b, "source", src);
         add_strv(b, "options", (char *const *) opts);
         rjson_end_object(b);
 }
@@ -289,7 +283,7 @@ int oci_spec_build(const ContainerOptions *o, const ImageConfig *img, const Spec
         }
 
         rjson_begin_object(b);
-        add_str(b, "ociVersion", "1.0.2");
+        rjson_member_string(b, "ociVersion", "1.0.2");
 
         rjson_key(b, "process");
         rjson_begin_object(b);
@@ -308,7 +302,7 @@ int oci_spec_build(const ContainerOptions *o, const ImageConfig *img, const Spec
         rjson_end_object(b);
         add_strv(b, "args", args);
         add_strv(b, "env", env);
-        add_str(b, "cwd", cwd);
+        rjson_member_string(b, "cwd", cwd);
         rjson_key(b, "capabilities");
         rjson_begin_object(b);
         add_strv(b, "bounding", caps);
@@ -330,7 +324,7 @@ int oci_spec_build(const ContainerOptions *o, const ImageConfig *img, const Spec
                 rjson_begin_array(b);
                 for (size_t i = 0; i < o->n_ulimits; i++) {
                         rjson_begin_object(b);
-                        add_str(b, "type", rl_names[o->ulimits[i].resource]);
+                        rjson_member_string(b, "type", rl_names[o->ulimits[i].resource]);
                         rjson_member_int(b, "soft", (gint64) o->ulimits[i].soft);
                         rjson_member_int(b, "hard", (gint64) o->ulimits[i].hard);
                         rjson_end_object(b);
@@ -342,18 +336,18 @@ int oci_spec_build(const ContainerOptions *o, const ImageConfig *img, const Spec
 
         rjson_key(b, "root");
         rjson_begin_object(b);
-        add_str(b, "path", ctx->rootfs);
+        rjson_member_string(b, "path", ctx->rootfs);
         rjson_member_bool(b, "readonly", o->read_only);
         rjson_end_object(b);
 
-        add_str(b, "hostname", ctx->hostname);
+        rjson_member_string(b, "hostname", ctx->hostname);
         build_mounts(b, o, ctx, systemd);
 
         rjson_key(b, "annotations");
         rjson_begin_object(b);
-        add_str(b, "io.roost.container.id", ctx->id);
+        rjson_member_string(b, "io.roost.container.id", ctx->id);
         if (o->name)
-                add_str(b, "io.roost.container.name", o->name);
+                rjson_member_string(b, "io.roost.container.name", o->name);
         rjson_end_object(b);
 
         rjson_key(b, "linux");
@@ -362,26 +356,26 @@ int oci_spec_build(const ContainerOptions *o, const ImageConfig *img, const Spec
         rjson_begin_array(b);
         for (const char *const *ns = (const char *const[]) { "pid", "ipc", "uts", "mount", "cgroup", NULL }; *ns; ns++) {
                 rjson_begin_object(b);
-                add_str(b, "type", *ns);
+                rjson_member_string(b, "type", *ns);
                 rjson_end_object(b);
         }
         if (!ctx->host_network) {
                 rjson_begin_object(b);
-                add_str(b, "type", "network");
+                rjson_member_string(b, "type", "network");
                 if (ctx->netns_path)
-                        add_str(b, "path", ctx->netns_path);
+                        rjson_member_string(b, "path", ctx->netns_path);
                 rjson_end_object(b);
         }
         if (ctx->userns) {
                 rjson_begin_object(b);
-                add_str(b, "type", "user");
+                rjson_member_string(b, "type", "user");
                 rjson_end_object(b);
         }
         rjson_end_array(b);
         if (ctx->userns)
                 userns_plan_to_json(ctx->userns, b);
         if (ctx->cgroups_path)
-                add_str(b, "cgroupsPath", ctx->cgroups_path);
+                rjson_member_string(b, "cgroupsPath", ctx->cgroups_path);
         if (!o->privileged) {
                 add_strv(b, "maskedPaths", (char *const *) masked_paths);
                 add_strv(b, "readonlyPaths", (char *const *) readonly_paths);

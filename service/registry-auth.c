@@ -210,7 +210,7 @@ static int save_json(const char *path, const json_t *root) {
         if (r < 0)
                 return r;
         /* podman indents with a tab; jansson indents with spaces only */
-        text = json_dumps(root, JSON_INDENT(8));
+        text = rjson_dump(root, true);
         if (!text)
                 return -ENOMEM;
         n = strlen(text);
