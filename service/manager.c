@@ -45,10 +45,8 @@ static int get_config_files(sd_bus *bus, const char *path, const char *interface
 }
 
 static int append_version(Daemon *d, sd_bus_message *m) {
-        char glibv[32];
         int r;
 
-        snprintf(glibv, sizeof glibv, "%u.%u.%u", glib_major_version, glib_minor_version, glib_micro_version);
         r = sd_bus_message_open_container(m, 'a', "{sv}");
         if (r < 0)
                 return r;
@@ -58,8 +56,7 @@ static int append_version(Daemon *d, sd_bus_message *m) {
             (r = bus_dict_append_str(m, "RuntimeVersion", d->facts.runtime_version)) < 0 ||
             (r = bus_dict_append_str(m, "KernelVersion", d->facts.kernel_version)) < 0 ||
             (r = bus_dict_append_str(m, "Os", d->facts.os)) < 0 ||
-            (r = bus_dict_append_str(m, "Arch", d->facts.arch)) < 0 ||
-            (r = bus_dict_append_str(m, "GLibVersion", glibv)) < 0)
+            (r = bus_dict_append_str(m, "Arch", d->facts.arch)) < 0)
                 return r;
         return sd_bus_message_close_container(m);
 }

@@ -251,8 +251,7 @@ static int add_seccomp(RJsonBuilder *b, const ContainerOptions *o, const SpecCon
                 rjson_add_value(b, g_steal_pointer(&root));
                 return 0;
         }
-        seccomp_profile_build(b, caps, ctx->bind_listener);
-        return 0;
+        return seccomp_profile_build(b, caps, ctx->bind_listener, ret_error);
 }
 
 int oci_spec_build(const ContainerOptions *o, const ImageConfig *img, const SpecContext *ctx, char **ret_json,

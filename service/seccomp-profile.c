@@ -1,8 +1,25 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <dlfcn.h>
+#include <glib.h>
 #include <seccomp.h>
 
+#include "dl-table.h"
 #include "macro.h"
 #include "seccomp-profile.h"
+
+#ifndef LIBSECCOMP
+#define LIBSECCOMP "libseccomp.so.2"
+#endif
+
+/* libseccomp is loaded only while a profile is built, to ask which syscall
+ * names it (and so the runtime, which uses it too) knows on this
+ * architecture: linked, it would stay in roostd's memory for good (~70 KiB
+ * of issue 3's budget) for that one question */
+typedef struct SeccompFunctions {
+        int (*syscall_resolve_name)(const char *name);
+} SeccompFunctions;
+
+static SeccompFunctions scmp;
 
 /* Allowed for every container. Names this libseccomp does not know on this
  * architecture are left out when the profile is built. */
@@ -95,7 +112,7 @@ static const uint64_t personas[] = { 0x0, 0x8, 0x20000, 0x20008, 0xffffffff };
 #define AF_VSOCK_VALUE 40
 
 static bool known(const char *name) {
-        return seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR;
+        return scmp.syscall_resolve_name(name) != __NR_SCMP_ERROR;
 }
 
 static bool has_cap(char *const *caps, const char *cap) {
@@ -139,7 +156,7 @@ size_t seccomp_profile_allowed_count(void) {
         return ELEMENTSOF(allowed);
 }
 
-void seccomp_profile_build(RJsonBuilder *b, char *const *caps, const char *bind_listener) {
+static void build(RJsonBuilder *b, char *const *caps, const char *bind_listener) {
         bool sys_admin = has_cap(caps, "CAP_SYS_ADMIN");
 
         rjson_key(b, "seccomp");
@@ -211,4 +228,23 @@ void seccomp_profile_build(RJsonBuilder *b, char *const *caps, const char *bind_
 
         rjson_end_array(b);
         rjson_end_object(b);
+}
+
+int seccomp_profile_build(RJsonBuilder *b, char *const *caps, const char *bind_listener, char **ret_error) {
+        static const DlSymbol table[] = {
+                { "seccomp_syscall_resolve_name", offsetof(SeccompFunctions, syscall_resolve_name) },
+        };
+        const char *missing;
+        void *lib = dl_table_open(LIBSECCOMP, table, ELEMENTSOF(table), &scmp, sizeof scmp, &missing);
+
+        if (!lib) {
+                *ret_error = missing ? g_strdup_printf("%s has no %s: it is too old for roost", LIBSECCOMP, missing)
+                                     : g_strdup_printf("cannot load %s (%s), which roostd needs to build the seccomp "
+                                                       "profile. Fix: apt-get install libseccomp2", LIBSECCOMP, dlerror());
+                return -ENOENT;
+        }
+        build(b, caps, bind_listener);
+        dlclose(lib);
+        scmp = (SeccompFunctions) {};
+        return 0;
 }

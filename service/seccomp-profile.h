@@ -13,8 +13,9 @@
  * OCI "linux" object being built. With bind_listener, bind() is not allowed
  * but trapped (SCMP_ACT_NOTIFY), and the runtime brings the notification fd
  * to that UNIX socket (listenerPath): roost-portfwd's handoff of published
- * ports. */
-void seccomp_profile_build(RJsonBuilder *b, char *const *caps, const char *bind_listener);
+ * ports. libseccomp is loaded for the time it takes; when it cannot be,
+ * returns a negative errno with *ret_error saying why and what fixes it. */
+int seccomp_profile_build(RJsonBuilder *b, char *const *caps, const char *bind_listener, char **ret_error);
 
 /* Number of syscall names of the unconditional allow list (for tests). */
 size_t seccomp_profile_allowed_count(void);

@@ -128,6 +128,23 @@ static void test_default_seccomp(void) {
         image_config_clear(&img);
 }
 
+#ifdef LIBSECCOMP
+/* Built told to load a libseccomp that is not there: no config.json, and an
+ * error that names the library and the package that brings it. */
+static void test_seccomp_without_libseccomp(void) {
+        ImageConfig img = { .cmd = g_strsplit("sh", " ", -1) };
+        g_autoptr(ContainerOptions) o = opts("{'Image': <'i'>}");
+        SpecContext ctx = { .id = "abc", .rootfs = "/r", .hostname = "abc" };
+        g_autofree char *json = NULL, *err = NULL;
+
+        g_assert_cmpint(oci_spec_build(o, &img, &ctx, &json, &err), ==, -ENOENT);
+        g_assert_null(json);
+        g_assert_nonnull(strstr(err, LIBSECCOMP));
+        g_assert_nonnull(strstr(err, "apt-get install libseccomp2"));
+        image_config_clear(&img);
+}
+#endif
+
 /* With a bind listener, bind() alone is trapped and the listener named. */
 static void test_seccomp_bind_listener(void) {
         ImageConfig img = { .cmd = g_strsplit("sh", " ", -1) };
@@ -210,6 +227,10 @@ static void test_no_command(void) {
 int main(int argc, char *argv[]) {
         g_test_init(&argc, &argv, NULL);
         g_test_add_func("/oci-spec/args", test_args);
+#ifdef LIBSECCOMP
+        g_test_add_func("/oci-spec/seccomp-without-libseccomp", test_seccomp_without_libseccomp);
+        return g_test_run();
+#endif
         g_test_add_func("/oci-spec/spec", test_spec);
         g_test_add_func("/oci-spec/default-seccomp", test_default_seccomp);
         g_test_add_func("/oci-spec/seccomp-bind-listener", test_seccomp_bind_listener);
