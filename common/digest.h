@@ -5,7 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Content digests ("sha256:<64 hex>") and streaming SHA-256 with OpenSSL EVP. */
+/* Content digests ("sha256:<64 hex>") and streaming SHA-256, computed by
+ * roost itself (sha256.c: with the CPU's SHA extensions where it has them),
+ * never by libcrypto, which could not be unloaded from roostd again. */
 
 #define DIGEST_SHA256_PREFIX "sha256:"
 #define DIGEST_HEX_LEN 64
@@ -18,6 +20,7 @@ bool digest_is_valid(const char *s);
 const char *digest_hex(const char *digest);
 
 typedef struct Sha256 Sha256;
+/* NULL only when out of memory */
 Sha256 *sha256_new(void);
 void sha256_update(Sha256 *h, const void *p, size_t n);
 /* Writes "sha256:<hex>" (DIGEST_STRING_MAX bytes) and resets nothing: the

@@ -4,7 +4,7 @@
 #include <stddef.h>
 
 /* Libraries roost loads with dlopen() on first use instead of linking them
- * (libcrypto, libcurl, libsqlite3): their functions are called through a
+ * (libsqlite3, libseccomp): their functions are called through a
  * struct of pointers, filled from a table of symbol names and the offsets
  * of their pointers in that struct. */
 

@@ -1,195 +1,267 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include <glib.h>
+/* http.h for roostd: the transfers run in roost-http (roost-http.c), a
+ * helper started at the first request and let go 30 s after the last, so
+ * that libcurl and the TLS stack it brings (OpenSSL cannot be unloaded)
+ * never enter roostd. http-proto.h describes how the two talk. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
-#include "curl-dl.h"
+#include "build-config.h"
+#include "http-proto.h"
 #include "http.h"
+#include "json.h"
 #include "log.h"
 #include "macro.h"
+#include "nsexec.h"
 
-#define ERROR_BODY_MAX (64 * 1024)
+/* With no request for this long, roost-http goes (its connections too). */
+#define HTTP_IDLE_USEC (30 * 1000000ULL)
+/* messages handled per wake-up of one request, so that others get their turn */
+#define HTTP_BATCH 16
 
-static int on_idle(sd_event_source *s, uint64_t usec, void *userdata);
-
-static void socket_source_free(void *p) {
-        sd_event_source_disable_unref(p);
-}
-
-/* With no request for this long, libcurl goes (its connections too). */
-#define HTTP_IDLE_UNLOAD_USEC (30 * 1000000ULL)
+#define MESSAGE_HELPER_GONE \
+        "roost-http (roostd's HTTP helper) ended before the transfer did: it crashed or was killed (see roostd's log)"
+#define MESSAGE_HELPER_BAD \
+        "roost-http (roostd's HTTP helper) sent a message roostd does not understand (roostd and roost-http differ: reinstall roost)"
 
 struct Http {
         sd_event *event;
-        CURLM *multi;
-        sd_event_source *timer;
-        sd_event_source *idle;
-        GHashTable *sockets;  /* curl's sockets' sd-event sources (owned) */
-        unsigned n_requests;
         unsigned max_host_connections;
+        uint64_t idle_usec;
+        NsChild child;              /* roost-http; pid 0 when none runs */
+        int control_fd;             /* -EBADF: none (a helper still in child is exiting) */
+        sd_event_source *child_src; /* its pidfd */
+        sd_event_source *idle;
+        HttpRequest *requests;
+        unsigned n_requests;
 };
 
 struct HttpRequest {
         Http *http;
-        CURL *easy;
-        struct curl_slist *headers;
+        HttpRequest *prev, *next;
+        int fd;                  /* our end of the request's socket */
+        sd_event_source *src, *resume_src;
         HttpCallbacks cb;
         void *userdata;
         HttpResponse resp;
-        bool headers_done;   /* on_headers was called for the final response */
-        bool in_header_block;
-        int abort_error;     /* set when a callback aborted */
-        size_t error_len;
-        char errbuf[CURL_ERROR_SIZE];
+        int version;
+        char *pending;           /* the DATA message on_data paused on (type byte first) */
+        size_t pending_len;
 };
 
-static void response_clear(HttpResponse *r) {
-        free(r->content_type);
-        free(r->www_authenticate);
-        free(r->docker_content_digest);
-        free(r->content_range);
-        free(r->error_body);
-        *r = (HttpResponse) { .content_length = -1, .retry_after = -1 };
+static const char *http_helper_path(void) {
+        const char *e = getenv("ROOST_HTTP_HELPER");
+        return !isempty(e) ? e : ROOST_LIBEXECDIR "/roost/roost-http";
 }
 
 static void request_free(HttpRequest *r) {
+        Http *h;
+
         if (!r)
                 return;
-        if (r->easy) {
-                curl_multi_remove_handle(r->http->multi, r->easy);
-                curl_easy_cleanup(r->easy);
-                if (--r->http->n_requests == 0) {
-                        (void) sd_event_source_set_time_relative(r->http->idle, HTTP_IDLE_UNLOAD_USEC);
-                        (void) sd_event_source_set_enabled(r->http->idle, SD_EVENT_ONESHOT);
-                }
-        }
-        curl_slist_free_all(r->headers);
-        response_clear(&r->resp);
+        h = r->http;
+        sd_event_source_disable_unref(r->src);
+        sd_event_source_disable_unref(r->resume_src);
+        /* shutdown() too: a child roostd forked may hold a copy of the socket */
+        (void) shutdown(r->fd, SHUT_RDWR);
+        safe_close(r->fd);
+        free(r->pending);
+        http_response_clear(&r->resp);
+        if (r->prev)
+                r->prev->next = r->next;
+        else
+                h->requests = r->next;
+        if (r->next)
+                r->next->prev = r->prev;
         free(r);
-}
-
-/* --- curl <-> sd-event ------------------------------------------------------ */
-
-static void check_done(Http *h) {
-        CURLMsg *msg;
-        int left;
-
-        while ((msg = curl_multi_info_read(h->multi, &left))) {
-                HttpRequest *r = NULL;
-                int err = 0;
-                const char *message = NULL;
-
-                if (msg->msg != CURLMSG_DONE)
-                        continue;
-                curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **) &r);
-                if (!r)
-                        continue;
-                switch (msg->data.result) {
-                case CURLE_OK:
-                        break;
-                case CURLE_OPERATION_TIMEDOUT:
-                        err = -ETIMEDOUT;
-                        break;
-                case CURLE_PARTIAL_FILE:
-                        err = -EPIPE;
-                        break;
-                case CURLE_COULDNT_CONNECT:
-                        err = -ECONNREFUSED;
-                        break;
-                case CURLE_COULDNT_RESOLVE_HOST:
-                case CURLE_COULDNT_RESOLVE_PROXY:
-                        err = -EHOSTUNREACH;
-                        break;
-                case CURLE_WRITE_ERROR:
-                case CURLE_ABORTED_BY_CALLBACK:
-                        err = r->abort_error ?: -ECANCELED;
-                        break;
-                case CURLE_PEER_FAILED_VERIFICATION:
-                        r->resp.tls_unverified = true;
-                        err = -EPROTO;
-                        break;
-                case CURLE_SSL_CONNECT_ERROR:
-                        err = -EPROTO;
-                        break;
-                default:
-                        err = -ECONNRESET;
-                }
-                if (err)
-                        message = r->errbuf[0] ? r->errbuf : curl_easy_strerror(msg->data.result);
-                if (!r->resp.status)
-                        curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->resp.status);
-                r->cb.on_done(r, err, message, &r->resp, r->userdata);
-                request_free(r);
+        if (--h->n_requests == 0) {
+                (void) sd_event_source_set_time_relative(h->idle, h->idle_usec);
+                (void) sd_event_source_set_enabled(h->idle, SD_EVENT_ONESHOT);
         }
 }
 
-static int on_socket_event(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
-        Http *h = userdata;
-        int running, flags = 0;
+static void request_finish(HttpRequest *r, int err, const char *message) {
+        r->cb.on_done(r, err, message, &r->resp, r->userdata);
+        request_free(r);
+}
 
-        if (revents & EPOLLIN)
-                flags |= CURL_CSELECT_IN;
-        if (revents & EPOLLOUT)
-                flags |= CURL_CSELECT_OUT;
-        if (revents & (EPOLLERR | EPOLLHUP))
-                flags |= CURL_CSELECT_ERR;
-        curl_multi_socket_action(h->multi, fd, flags, &running);
-        check_done(h);
+/* Hands the body bytes of a DATA message to on_data. Returns 0 when they
+ * were taken, 1 when the request paused (msg kept) or ended. */
+static int deliver_data(HttpRequest *r, char **msg, size_t len) {
+        int k = r->cb.on_data ? r->cb.on_data(r, *msg + 1, len - 1, r->userdata) : 0;
+
+        if (k == -EAGAIN) {
+                free(r->pending);
+                r->pending = TAKE_PTR(*msg);
+                r->pending_len = len;
+                (void) sd_event_source_set_enabled(r->src, SD_EVENT_OFF);
+                return 1;
+        }
+        if (k < 0) {
+                /* as libcurl said it when the engine ran in roostd */
+                request_finish(r, k, "Failure writing output to destination");
+                return 1;
+        }
         return 0;
 }
 
-static int socket_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp) {
-        Http *h = userp;
-        sd_event_source *src = socketp;
-        uint32_t events = 0;
+/* One message from roost-http: 0 to go on, 1 when the request paused or ended */
+static int deliver(HttpRequest *r, char **msg, size_t len) {
+        g_autoptr(json_t) o = NULL;
+        const char *m = *msg;
 
-        if (what == CURL_POLL_REMOVE) {
-                if (src) {
-                        g_hash_table_remove(h->sockets, src);
-                        curl_multi_assign(h->multi, s, NULL);
+        switch (m[0]) {
+        case HTTP_MSG_DATA:
+                return deliver_data(r, msg, len);
+        case HTTP_MSG_HEADERS:
+                o = rjson_parse(m + 1, (ssize_t) len - 1, NULL);
+                if (!o)
+                        break;
+                http_response_clear(&r->resp);
+                http_response_from_json(rjson_get_object(o, "response"), &r->resp);
+                r->version = (int) rjson_get_int_or(o, "version", 1);
+                if (r->cb.on_headers) {
+                        int k = r->cb.on_headers(r, &r->resp, r->userdata);
+                        if (k < 0) {
+                                request_finish(r, k, "Failed writing header");
+                                return 1;
+                        }
                 }
                 return 0;
+        case HTTP_MSG_DONE: {
+                size_t json_len = strnlen(m + 1, len - 1);
+                int64_t err;
+
+                o = rjson_parse(m + 1, (ssize_t) json_len, NULL);
+                if (!o || !rjson_get_int(o, "r", &err))
+                        break;
+                http_response_clear(&r->resp);
+                http_response_from_json(rjson_get_object(o, "response"), &r->resp);
+                if (json_len + 2 < len) {
+                        r->resp.error_body = strndup(m + 1 + json_len + 1, len - json_len - 2);
+                        if (!r->resp.error_body) {
+                                request_finish(r, -ENOMEM, "out of memory");
+                                return 1;
+                        }
+                }
+                request_finish(r, (int) MIN(err, (int64_t) 0), rjson_get_string(o, "message"));
+                return 1;
         }
-        if (what & CURL_POLL_IN)
-                events |= EPOLLIN;
-        if (what & CURL_POLL_OUT)
-                events |= EPOLLOUT;
-        if (src)
-                return sd_event_source_set_io_events(src, events) < 0 ? -1 : 0;
-        if (sd_event_add_io(h->event, &src, s, events, on_socket_event, h) < 0)
-                return -1;
-        (void) sd_event_source_set_description(src, "curl-socket");
-        g_hash_table_add(h->sockets, src);
-        curl_multi_assign(h->multi, s, src);
+        }
+        log_error("Bad message from roost-http (type %d, %zu bytes).", m[0], len);
+        request_finish(r, -EBADMSG, MESSAGE_HELPER_BAD);
+        return 1;
+}
+
+static int on_request_event(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        HttpRequest *r = userdata;
+
+        for (unsigned i = 0; i < HTTP_BATCH; i++) {
+                _cleanup_free_ char *msg = NULL;
+                ssize_t n = http_msg_recv(fd, &msg, NULL);
+
+                if (n == -EAGAIN || n == -EINTR)
+                        return 0;
+                if (n <= 0) {
+                        /* EOF without DONE */
+                        if (n < 0)
+                                log_debug_errno((int) n, "Request socket of roost-http: %m");
+                        request_finish(r, -ECONNRESET, MESSAGE_HELPER_GONE);
+                        return 0;
+                }
+                if (deliver(r, &msg, (size_t) n) > 0)
+                        return 0;
+        }
         return 0;
 }
 
-static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+static int on_resume(sd_event_source *s, void *userdata) {
+        HttpRequest *r = userdata;
+        _cleanup_free_ char *msg = TAKE_PTR(r->pending);
+
+        if (msg && deliver_data(r, &msg, r->pending_len) > 0)
+                return 0;
+        (void) sd_event_source_set_enabled(r->src, SD_EVENT_ON);
+        return 0;
+}
+
+/* --- roost-http -------------------------------------------------------------- */
+
+static void helper_reap(Http *h) {
+        h->child_src = sd_event_source_disable_unref(h->child_src);
+        h->control_fd = safe_close(h->control_fd);
+        if (h->child.pid > 0)
+                nsexec_kill(&h->child);
+}
+
+static int on_helper_exit(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         Http *h = userdata;
-        int running;
+        _cleanup_free_ char *error = NULL;
+        int r;
 
-        curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-        check_done(h);
+        h->child_src = sd_event_source_disable_unref(h->child_src);
+        h->control_fd = safe_close(h->control_fd);
+        r = nsexec_finish(&h->child, &error);
+        if (r == 0)
+                log_debug("roost-http exited (no transfer for a while).");
+        else if (r == -127)
+                log_error("Cannot execute %s (roost-http, roostd's HTTP helper). Fix: reinstall roost", http_helper_path());
+        else if (error)
+                log_warning("roost-http, roostd's HTTP helper, ended: %s.", error);
+        else
+                log_warning("roost-http, roostd's HTTP helper, exited with status %d.", -r);
+        /* its requests see their sockets' EOF */
         return 0;
 }
 
-static int timer_cb(CURLM *multi, long timeout_ms, void *userp) {
-        Http *h = userp;
-        uint64_t now;
+static int helper_start(Http *h) {
+        _cleanup_close_pair_ int pair[2] = { -EBADF, -EBADF };
+        const char *path = http_helper_path();
+        char parent[32], max_host[32];
+        char *argv[] = { (char *) path, (char *) "--parent", parent, (char *) "--max-host-connections", max_host, NULL };
+        int fds[4] = { -1, -1, -1, -1 };
+        int r;
 
-        if (timeout_ms < 0)
-                return sd_event_source_set_enabled(h->timer, SD_EVENT_OFF) < 0 ? -1 : 0;
-        if (sd_event_now(h->event, CLOCK_MONOTONIC, &now) < 0)
-                return -1;
-        /* 0 means "as soon as possible": the next loop iteration, never
-         * from inside this callback */
-        if (sd_event_source_set_time(h->timer, now + (uint64_t) timeout_ms * 1000) < 0 ||
-            sd_event_source_set_enabled(h->timer, SD_EVENT_ONESHOT) < 0)
-                return -1;
+        helper_reap(h); /* one let go before, still exiting */
+        if (access(path, X_OK) < 0)
+                return log_error_errno(errno, "Cannot run %s (roost-http, roostd's HTTP helper): %m. Fix: reinstall roost",
+                                       path);
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, pair) < 0)
+                return -errno;
+        snprintf(parent, sizeof parent, "%d", (int) getpid());
+        snprintf(max_host, sizeof max_host, "%u", h->max_host_connections);
+        fds[3] = pair[1];
+        r = nsexec_spawn(NULL, 0, argv, fds, ELEMENTSOF(fds), &h->child);
+        if (r < 0)
+                return log_error_errno(r, "Cannot start %s (roost-http, roostd's HTTP helper): %m", path);
+        h->control_fd = TAKE_FD(pair[0]);
+        r = sd_event_add_io(h->event, &h->child_src, h->child.pidfd, EPOLLIN, on_helper_exit, h);
+        if (r < 0) {
+                helper_reap(h);
+                return r;
+        }
+        (void) sd_event_source_set_description(h->child_src, "roost-http");
+        log_debug("Started roost-http (PID %d).", (int) h->child.pid);
+        return 0;
+}
+
+static int on_idle(sd_event_source *s, uint64_t usec, void *userdata) {
+        Http *h = userdata;
+
+        /* EOF on its control socket: it exits, and on_helper_exit() reaps it */
+        if (h->n_requests == 0 && h->control_fd >= 0) {
+                (void) shutdown(h->control_fd, SHUT_RDWR);
+                h->control_fd = safe_close(h->control_fd);
+        }
         return 0;
 }
 
 int http_new(sd_event *event, unsigned max_host_connections, Http **ret) {
+        const char *e = getenv("ROOST_HTTP_IDLE_MS"); /* for tests */
         Http *h;
         int r;
 
@@ -198,15 +270,9 @@ int http_new(sd_event *event, unsigned max_host_connections, Http **ret) {
                 return -ENOMEM;
         h->event = sd_event_ref(event);
         h->max_host_connections = max_host_connections;
-        r = sd_event_add_time(event, &h->timer, CLOCK_MONOTONIC, UINT64_MAX, 1000, on_timer, h);
-        if (r < 0) {
-                http_free(h);
-                return r;
-        }
-        (void) sd_event_source_set_enabled(h->timer, SD_EVENT_OFF);
-        (void) sd_event_source_set_description(h->timer, "curl-timer");
-        h->sockets = g_hash_table_new_full(NULL, NULL, socket_source_free, NULL);
-        r = sd_event_add_time_relative(event, &h->idle, CLOCK_MONOTONIC, HTTP_IDLE_UNLOAD_USEC, 0, on_idle, h);
+        h->control_fd = -EBADF;
+        h->idle_usec = !isempty(e) ? strtoull(e, NULL, 10) * 1000 : HTTP_IDLE_USEC;
+        r = sd_event_add_time_relative(event, &h->idle, CLOCK_MONOTONIC, h->idle_usec, 0, on_idle, h);
         if (r < 0) {
                 http_free(h);
                 return r;
@@ -216,311 +282,109 @@ int http_new(sd_event *event, unsigned max_host_connections, Http **ret) {
         return 0;
 }
 
-/* libcurl is loaded and set up at the first request, not at start-up */
-static int http_ensure(Http *h) {
-        int r;
-
-        (void) sd_event_source_set_enabled(h->idle, SD_EVENT_OFF);
-        if (h->multi)
-                return 0;
-        r = curl_dl_load();
-        if (r < 0)
-                return r;
-        h->multi = curl_multi_init();
-        if (!h->multi)
-                return -ENOMEM;
-        curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
-        curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
-        curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
-        curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
-        curl_multi_setopt(h->multi, CURLMOPT_PIPELINING, (long) CURLPIPE_MULTIPLEX);
-        if (h->max_host_connections > 0)
-                curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long) h->max_host_connections + 1);
-        return 0;
-}
-
-/* The multi handle and its connections go; sources of sockets curl did
- * not report removed with them. */
-static void http_close(Http *h) {
-        if (h->multi)
-                curl_multi_cleanup(h->multi);
-        h->multi = NULL;
-        if (h->sockets)
-                g_hash_table_remove_all(h->sockets);
-        (void) sd_event_source_set_enabled(h->timer, SD_EVENT_OFF);
-}
-
-static int on_idle(sd_event_source *s, uint64_t usec, void *userdata) {
-        Http *h = userdata;
-
-        if (h->n_requests > 0)
-                return 0;
-        http_close(h);
-        curl_dl_unload();
-        return 0;
-}
-
 void http_free(Http *h) {
         if (!h)
                 return;
-        http_close(h);
-        if (h->sockets)
-                g_hash_table_destroy(h->sockets);
+        while (h->requests)
+                request_free(h->requests);
         sd_event_source_disable_unref(h->idle);
-        sd_event_source_disable_unref(h->timer);
+        helper_reap(h);
         sd_event_unref(h->event);
         free(h);
 }
 
-/* --- callbacks from curl ----------------------------------------------------- */
+/* START on the control socket, with the request's socket */
+static int send_start(Http *h, const char *text, int fd) {
+        int r;
 
-static char *header_value(const char *line, size_t n, const char *name) {
-        size_t l = strlen(name);
-        const char *v, *end = line + n;
-
-        if (n <= l || strncasecmp(line, name, l) != 0 || line[l] != ':')
-                return NULL;
-        v = line + l + 1;
-        while (v < end && (*v == ' ' || *v == '\t'))
-                v++;
-        while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
-                end--;
-        return strndup(v, (size_t) (end - v));
-}
-
-static size_t header_cb(char *buf, size_t size, size_t nitems, void *userdata) {
-        HttpRequest *r = userdata;
-        size_t n = size * nitems;
-        char *v;
-
-        if (n >= 5 && strncmp(buf, "HTTP/", 5) == 0) {
-                /* a new response (first, after a redirect, or 100 Continue) */
-                response_clear(&r->resp);
-                r->in_header_block = true;
-                r->error_len = 0;
-                const char *sp = memchr(buf, ' ', n);
-                if (sp)
-                        r->resp.status = strtol(sp + 1, NULL, 10);
-                return n;
-        }
-        if (n <= 2 && (buf[0] == '\r' || buf[0] == '\n')) {
-                r->in_header_block = false;
-                if (r->resp.status >= 300 && r->resp.status < 400 && r->resp.status != 304)
-                        return n; /* curl follows the redirect */
-                if (r->resp.status < 200)
-                        return n;
-                if (!r->headers_done && r->cb.on_headers) {
-                        int k;
-                        r->headers_done = true;
-                        k = r->cb.on_headers(r, &r->resp, r->userdata);
-                        if (k < 0) {
-                                r->abort_error = k;
-                                return 0; /* CURLE_WRITE_ERROR */
-                        }
+        for (unsigned attempt = 0;; attempt++) {
+                if (h->control_fd < 0) {
+                        r = helper_start(h);
+                        if (r < 0)
+                                return r;
                 }
-                r->headers_done = true;
-                return n;
+                r = http_msg_send(h->control_fd, HTTP_MSG_START, text, strlen(text), NULL, 0, fd);
+                if (!IN_SET(r, -EPIPE, -ECONNRESET, -ENOTCONN, -ECONNREFUSED) || attempt > 0)
+                        break;
+                /* it died meanwhile: once more with a new one */
+                log_debug_errno(r, "roost-http is gone (%m), starting it again.");
+                helper_reap(h);
         }
-        if ((v = header_value(buf, n, "Content-Type")))
-                free(r->resp.content_type), r->resp.content_type = v;
-        else if ((v = header_value(buf, n, "WWW-Authenticate"))) {
-                if (!r->resp.www_authenticate)
-                        r->resp.www_authenticate = v;
-                else
-                        free(v);
-        } else if ((v = header_value(buf, n, "Docker-Content-Digest")))
-                free(r->resp.docker_content_digest), r->resp.docker_content_digest = v;
-        else if ((v = header_value(buf, n, "Content-Range")))
-                free(r->resp.content_range), r->resp.content_range = v;
-        else if ((v = header_value(buf, n, "Content-Length"))) {
-                char *end;
-                long long l = strtoll(v, &end, 10);
-                r->resp.content_length = (*v && !*end && l >= 0) ? l : -1;
-                free(v);
-        } else if ((v = header_value(buf, n, "Retry-After"))) {
-                char *end;
-                long l = strtol(v, &end, 10);
-                /* seconds; an HTTP date counts as "a little while" */
-                r->resp.retry_after = (*v && !*end && l >= 0) ? (int) MIN(l, 3600L) : 2;
-                free(v);
-        }
-        return n;
-}
-
-static size_t write_cb(char *buf, size_t size, size_t nitems, void *userdata) {
-        HttpRequest *r = userdata;
-        size_t n = size * nitems;
-        int k;
-
-        if (r->resp.status < 200 || r->resp.status >= 300) {
-                /* keep the start of an error answer for the message */
-                size_t take = MIN(n, (size_t) ERROR_BODY_MAX - r->error_len);
-                if (take > 0) {
-                        char *b = realloc(r->resp.error_body, r->error_len + take + 1);
-                        if (!b)
-                                return 0;
-                        memcpy(b + r->error_len, buf, take);
-                        r->error_len += take;
-                        b[r->error_len] = 0;
-                        r->resp.error_body = b;
-                }
-                return n;
-        }
-        k = r->cb.on_data ? r->cb.on_data(r, buf, n, r->userdata) : 0;
-        if (k == -EAGAIN)
-                return CURL_WRITEFUNC_PAUSE;
-        if (k < 0) {
-                r->abort_error = k;
-                return 0;
-        }
-        return n;
-}
-
-static gint cmp_names(gconstpointer a, gconstpointer b) {
-        return strcmp(*(const char *const *) a, *(const char *const *) b);
-}
-
-/* A certs.d directory: the system's CAs plus every *.crt in dir (as a blob,
- * so the system bundle stays trusted), and the first NAME.cert that has a
- * NAME.key as client certificate. */
-static int tls_dir_apply(CURL *e, const char *dir) {
-        g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-        g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-        g_autoptr(GString) pem = g_string_new(NULL);
-        g_autofree char *cert = NULL, *key = NULL;
-        const char *name, *system_ca = NULL;
-
-        if (!d)
-                return 0; /* gone meanwhile: the system's CAs only */
-        while ((name = g_dir_read_name(d)))
-                g_ptr_array_add(names, g_strdup(name));
-        g_ptr_array_sort(names, cmp_names);
-        for (guint i = 0; i < names->len; i++) {
-                const char *n = names->pdata[i];
-                g_autofree char *path = g_build_filename(dir, n, NULL), *text = NULL;
-                if (g_str_has_suffix(n, ".crt")) {
-                        if (!g_file_get_contents(path, &text, NULL, NULL)) {
-                                log_warning("Cannot read %s, not trusting it.", path);
-                                continue;
-                        }
-                        if (pem->len == 0) {
-                                g_autofree char *sys = NULL;
-                                (void) curl_easy_getinfo(e, CURLINFO_CAINFO, &system_ca);
-                                if (system_ca && g_file_get_contents(system_ca, &sys, NULL, NULL))
-                                        g_string_append(pem, sys);
-                        }
-                        g_string_append_c(pem, '\n');
-                        g_string_append(pem, text);
-                } else if (g_str_has_suffix(n, ".cert") && !cert) {
-                        g_autofree char *base = g_strndup(n, strlen(n) - strlen(".cert"));
-                        g_autofree char *k = g_strdup_printf("%s/%s.key", dir, base);
-                        if (access(k, R_OK) == 0) {
-                                cert = g_steal_pointer(&path);
-                                key = g_steal_pointer(&k);
-                        } else
-                                log_warning("Client certificate %s has no %s beside it; not using it.", path, k);
-                }
-        }
-        if (pem->len > 0) {
-                struct curl_blob blob = { .data = pem->str, .len = pem->len, .flags = CURL_BLOB_COPY };
-                if (curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob) != CURLE_OK)
-                        return log_warning_errno(EOPNOTSUPP, "libcurl cannot take the CAs of %s: %m", dir);
-        }
-        if (cert) {
-                curl_easy_setopt(e, CURLOPT_SSLCERT, cert);
-                curl_easy_setopt(e, CURLOPT_SSLKEY, key);
-        }
+        if (r < 0)
+                return log_error_errno(r, "Cannot pass a request to roost-http, roostd's HTTP helper: %m");
         return 0;
 }
 
 int http_request_start(Http *h, const HttpRequestParams *p, const HttpCallbacks *cb, void *userdata, HttpRequest **ret) {
+        _cleanup_close_pair_ int pair[2] = { -EBADF, -EBADF };
+        g_autoptr(json_t) o = http_params_to_json(p);
+        _cleanup_free_ char *text = rjson_dump(o, false);
         HttpRequest *r;
-        CURL *e;
         int k;
 
-        k = http_ensure(h);
+        if (!text)
+                return -ENOMEM;
+        (void) sd_event_source_set_enabled(h->idle, SD_EVENT_OFF);
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, pair) < 0) {
+                k = -errno;
+                goto fail;
+        }
+        k = send_start(h, text, pair[1]);
         if (k < 0)
-                return k;
+                goto fail;
+        pair[1] = safe_close(pair[1]);
         r = calloc(1, sizeof *r);
-        if (!r)
-                return -ENOMEM;
-        r->http = h;
-        r->cb = *cb;
-        r->userdata = userdata;
-        r->resp = (HttpResponse) { .content_length = -1, .retry_after = -1 };
-        e = r->easy = curl_easy_init();
-        if (!e) {
-                free(r);
-                return -ENOMEM;
+        if (!r) {
+                k = -ENOMEM;
+                goto fail;
         }
+        *r = (HttpRequest) {
+                .http = h,
+                .fd = TAKE_FD(pair[0]),
+                .cb = *cb,
+                .userdata = userdata,
+                .resp = { .content_length = -1, .retry_after = -1 },
+                .version = 1,
+                .next = h->requests,
+        };
+        if (r->next)
+                r->next->prev = r;
+        h->requests = r;
         h->n_requests++;
-        for (char **l = p->headers; l && *l; l++) {
-                struct curl_slist *n = curl_slist_append(r->headers, *l);
-                if (!n) {
-                        request_free(r);
-                        return -ENOMEM;
-                }
-                r->headers = n;
-        }
-        curl_easy_setopt(e, CURLOPT_URL, p->url);
-        curl_easy_setopt(e, CURLOPT_PRIVATE, r);
-        curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
-        curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
-        curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
-        curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
-        curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
-        curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
-        curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-        curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
-        curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long) CURL_HTTP_VERSION_2TLS);
-        curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
-        curl_easy_setopt(e, CURLOPT_USERAGENT, "roost/" ROOST_VERSION);
-        curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 128L * 1024);
-        if (p->timeout_s > 0) {
-                curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, (long) p->timeout_s);
-                curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-                curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (long) p->timeout_s);
-        }
-        if (p->head)
-                curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-        if (p->userpwd) {
-                curl_easy_setopt(e, CURLOPT_USERPWD, p->userpwd);
-                curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long) CURLAUTH_BASIC);
-        }
-        if (p->range_from > 0) {
-                char range[64];
-                snprintf(range, sizeof range, "%llu-", (unsigned long long) p->range_from);
-                curl_easy_setopt(e, CURLOPT_RANGE, range);
-        }
-        if (p->tls_dir && g_str_has_prefix(p->url, "https:")) {
-                k = tls_dir_apply(e, p->tls_dir);
-                if (k < 0) {
-                        request_free(r);
-                        return k;
-                }
-        }
-        if (curl_multi_add_handle(h->multi, e) != CURLM_OK) {
+        k = sd_event_add_io(h->event, &r->src, r->fd, EPOLLIN, on_request_event, r);
+        if (k >= 0)
+                k = sd_event_add_defer(h->event, &r->resume_src, on_resume, r);
+        if (k < 0) {
                 request_free(r);
-                return -EIO;
+                return k;
         }
+        (void) sd_event_source_set_enabled(r->resume_src, SD_EVENT_OFF);
+        (void) sd_event_source_set_description(r->src, "roost-http-request");
+        (void) sd_event_source_set_description(r->resume_src, "roost-http-resume");
         if (ret)
                 *ret = r;
         return 0;
+
+fail:
+        /* no request left: let the helper go in due time */
+        if (h->n_requests == 0) {
+                (void) sd_event_source_set_time_relative(h->idle, h->idle_usec);
+                (void) sd_event_source_set_enabled(h->idle, SD_EVENT_ONESHOT);
+        }
+        return k;
 }
 
 void http_request_cancel(HttpRequest *r) {
+        /* closing our end is the cancel: roost-http sees EOF */
         request_free(r);
 }
 
 void http_request_resume(HttpRequest *r) {
-        curl_easy_pause(r->easy, CURLPAUSE_CONT);
+        /* the kept bytes go again from the event loop, not from inside this call */
+        if (r->pending)
+                (void) sd_event_source_set_enabled(r->resume_src, SD_EVENT_ONESHOT);
 }
 
 int http_request_version(HttpRequest *r) {
-        long v = 0;
-        curl_easy_getinfo(r->easy, CURLINFO_HTTP_VERSION, &v);
-        return v == CURL_HTTP_VERSION_2_0 ? 2 : v == CURL_HTTP_VERSION_3 ? 3 : 1;
+        return r->version;
 }

@@ -5,11 +5,19 @@
 #include <stdint.h>
 #include <systemd/sd-event.h>
 
-/* HTTP over libcurl's multi interface, driven by roostd's sd-event loop:
- * curl's sockets become sd-event I/O sources and its timer an sd-event time
- * source (CURLMOPT_SOCKETFUNCTION / CURLMOPT_TIMERFUNCTION), so transfers
- * never block the loop and need no threads. One multi handle is shared, so
- * connections are reused and HTTP/2 streams multiplexed. */
+/* HTTP over libcurl's multi interface, driven by an sd-event loop: curl's
+ * sockets become sd-event I/O sources and its timer an sd-event time source
+ * (CURLMOPT_SOCKETFUNCTION / CURLMOPT_TIMERFUNCTION), so transfers never block
+ * the loop and need no threads. One multi handle is shared, so connections
+ * are reused and HTTP/2 streams multiplexed.
+ *
+ * Two programs implement this API. http-curl.c is that engine; it runs in
+ * roost-http (roost-http.c), roostd's HTTP helper, so that libcurl and its
+ * TLS stack never enter roostd. roostd's http.c passes each request to
+ * roost-http (http-proto.h) and its callbacks run in roostd's loop as the
+ * engine's would; it starts the helper at the first request and lets it go
+ * 30 s after the last. ROOST_HTTP_HELPER overrides the helper's path and
+ * ROOST_HTTP_IDLE_MS that delay: both for tests. */
 
 typedef struct Http Http;
 typedef struct HttpRequest HttpRequest;

@@ -89,13 +89,13 @@ static _noreturn_ void spawn_child(pid_t holder, int ns_flags, char *const argv[
 int nsexec_spawn(Daemon *d, int ns_flags, char *const argv[], const int *fds, size_t n_fds, NsChild *ret) {
         pid_t pid;
 
-        if (ns_flags != 0 && (!d->holder || d->holder->pid <= 0))
+        if (ns_flags != 0 && (!d || !d->holder || d->holder->pid <= 0))
                 return -ESRCH;
         pid = fork();
         if (pid < 0)
                 return -errno;
         if (pid == 0)
-                spawn_child(d->holder ? d->holder->pid : 0, ns_flags, argv, fds, n_fds);
+                spawn_child(d && d->holder ? d->holder->pid : 0, ns_flags, argv, fds, n_fds);
         *ret = (NsChild) { .pid = pid, .pidfd = pidfd_open_pid(pid), .errfd = -EBADF };
         if (ret->pidfd < 0) {
                 int r = ret->pidfd;

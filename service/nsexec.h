@@ -39,7 +39,7 @@ int nsexec_start(Daemon *d, int ns_flags, NsFunc fn, void *userdata, NsChild *re
  * leaves i closed, except 2, which stays roostd's stderr, the journal).
  * Everything else is closed at exec, so the helper holds no other pipe or
  * socket of roostd's. ns_flags 0: no namespaces are joined (a plain
- * helper process). Wait for ret->pidfd, then nsexec_finish(): the
+ * helper process; d may then be NULL). Wait for ret->pidfd, then nsexec_finish(): the
  * result is -exit status. */
 int nsexec_spawn(Daemon *d, int ns_flags, char *const argv[], const int *fds, size_t n_fds, NsChild *ret);
 

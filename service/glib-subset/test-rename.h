@@ -22,10 +22,6 @@
 #define g_base64_encode gs_base64_encode
 #define g_build_filename gs_build_filename
 #define g_canonicalize_filename gs_canonicalize_filename
-#define g_checksum_free gs_checksum_free
-#define g_checksum_get_digest gs_checksum_get_digest
-#define g_checksum_new gs_checksum_new
-#define g_checksum_update gs_checksum_update
 #define g_date_time_add gs_date_time_add
 #define g_date_time_format gs_date_time_format
 #define g_date_time_format_iso8601 gs_date_time_format_iso8601

@@ -686,65 +686,6 @@ static void test_config_dir(void) {
         }
 }
 
-/* ---- SHA-256 ---- */
-
-static void check_sha256(const guchar *data, gsize len, gsize chunk) {
-        GChecksum *a = g_checksum_new(G_CHECKSUM_SHA256);
-        GChecksum *b = REAL(g_checksum_new)(G_CHECKSUM_SHA256);
-        guint8 da[64], db[64];
-        gsize la = sizeof da, lb = sizeof db;
-
-        for (gsize off = 0; off < len; off += chunk) {
-                gsize n = MIN(chunk, len - off);
-                g_checksum_update(a, data + off, (gssize) n);
-                REAL(g_checksum_update)(b, data + off, (gssize) n);
-        }
-        g_checksum_get_digest(a, da, &la);
-        REAL(g_checksum_get_digest)(b, db, &lb);
-        g_assert_cmpmem(da, la, db, lb);
-        g_assert_cmpuint(la, ==, 32);
-
-        /* a second read gives the same digest */
-        memset(da, 0, sizeof da);
-        la = 32;
-        g_checksum_get_digest(a, da, &la);
-        g_assert_cmpmem(da, la, db, lb);
-        g_checksum_free(a);
-        REAL(g_checksum_free)(b);
-}
-
-static void test_checksum(void) {
-        static const gsize lens[] = { 0, 1, 3, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129, 1000, 1 << 20 };
-        static const gsize chunks[] = { 1, 7, 63, 64, 65, 4099, G_MAXSIZE };
-        guchar *data = g_malloc((gsize) 1 << 20);
-
-        for (gsize i = 0; i < ((gsize) 1 << 20); i++)
-                data[i] = (guchar) rnd();
-        for (gsize i = 0; i < G_N_ELEMENTS(lens); i++)
-                for (gsize j = 0; j < G_N_ELEMENTS(chunks); j++)
-                        if (lens[i] < 100000 || chunks[j] > 1000 || chunks[j] == 7)
-                                check_sha256(data, lens[i], chunks[j]);
-        g_free(data);
-
-        /* a length of -1 means NUL-terminated */
-        GChecksum *a = g_checksum_new(G_CHECKSUM_SHA256);
-        GChecksum *b = REAL(g_checksum_new)(G_CHECKSUM_SHA256);
-        guint8 da[32], db[32];
-        gsize la = sizeof da, lb = sizeof db;
-        g_checksum_update(a, (const guchar *) "abc", -1);
-        g_checksum_update(a, NULL, 0);
-        REAL(g_checksum_update)(b, (const guchar *) "abc", -1);
-        g_checksum_get_digest(a, da, &la);
-        REAL(g_checksum_get_digest)(b, db, &lb);
-        g_assert_cmpmem(da, la, db, lb);
-        g_checksum_free(a);
-        REAL(g_checksum_free)(b);
-
-        g_assert_null(g_checksum_new(G_CHECKSUM_MD5));
-        g_assert_null(g_checksum_new((GChecksumType) 99));
-        g_checksum_free(NULL);
-}
-
 int main(int argc, char **argv) {
         g_test_init(&argc, &argv, NULL);
         g_test_add_func("/glib-subset/strings/ascii-table", test_ascii_table);
@@ -766,6 +707,5 @@ int main(int argc, char **argv) {
         g_test_add_func("/glib-subset/strings/random", test_random);
         g_test_add_func("/glib-subset/strings/host", test_host);
         g_test_add_func("/glib-subset/strings/config-dir", test_config_dir);
-        g_test_add_func("/glib-subset/strings/checksum", test_checksum);
         return g_test_run();
 }
