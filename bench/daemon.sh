@@ -4,7 +4,8 @@
 # bench/daemon.sh: roostd's idle footprint and the cost of talking to it
 # (issue 3): idle RSS (and PSS), `roost info` end to end (process start to
 # exit, with hyperfine), a D-Bus round trip to roostd on one connection, and
-# `podman info` / `podman version` in the same run for scale.
+# `podman info` / `podman version` in the same run for scale; then idle RSS
+# again after a pull and a few containers.
 # Run as the test user inside the session:
 #   sudo tests/harness/as-user bench/daemon.sh [ROUNDS]
 set -euo pipefail
@@ -66,3 +67,21 @@ if command -v podman >/dev/null; then
         report "ratio roost info / podman info" "$(ratio "$info_ms" "$pinfo_ms")"
 fi
 report "roostd RSS after the runs (KiB)" "$(rss_kib "$pid")"
+
+# idle again after real work: the same measure once roostd has pulled an
+# image (a fresh copy of the fixture, under a tag of its own), run a container
+# and removed both; what the work loaded must have gone again
+REG=${ROOST_TEST_REGISTRY:-$(cat /run/roost-test/registry.port 2>/dev/null | sed 's/^/127.0.0.1:/')}
+if [ -n "$REG" ]; then
+        img=$REG/roost-test/busybox:latest
+        roost rmi -f "$img" >/dev/null 2>&1 || true
+        roost pull -q "$img" >/dev/null
+        roost run --rm "$img" true
+        name=bench-idle-$$
+        roost run -d --name "$name" "$img" sleep 600 >/dev/null
+        roost exec "$name" true
+        roost rm -f "$name" >/dev/null
+        sleep "${IDLE_WAIT:-35}"
+        report "roostd idle RSS after a pull and containers (KiB, target <= 4096)" "$(rss_kib "$pid")"
+        report "roostd idle PSS after a pull and containers (KiB)" "$(awk '/^Pss:/ {print $2}' /proc/$pid/smaps_rollup)"
+fi
