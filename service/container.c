@@ -51,6 +51,7 @@ static void container_free(Container *c) {
         if (!c)
                 return;
         container_run_free(c);
+        container_net_release(c);
         sd_event_source_disable_unref(c->restart_timer);
         for (guint i = 0; c->waiters && i < c->waiters->len; i++)
                 sd_bus_message_unref(c->waiters->pdata[i]);
@@ -756,7 +757,6 @@ int containers_load(Daemon *d) {
                         container_free(c);
                         continue;
                 }
-                g_variant_ref_sink(c->options_v);
                 c->state = container_state_from_string((const char *) sqlite3_column_text(st, 5));
                 c->created_at = (uint64_t) sqlite3_column_int64(st, 6);
                 c->started_at = (uint64_t) sqlite3_column_int64(st, 7);

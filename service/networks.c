@@ -97,6 +97,8 @@ static bool network_is_default(const Network *n) {
         return streq(n->name, NETNS_DEFAULT_NETWORK);
 }
 
+/* labels: a{ss} or NULL; a floating reference is taken over, another one is
+ * referenced (the caller keeps its own) */
 static Network *network_new(Daemon *d, const char *name, const char *id, const char *bridge, const IpamSubnet *subnet,
                             uint32_t gateway, bool internal, uint64_t created_at, GVariant *labels) {
         Network *n = g_new0(Network, 1);
@@ -382,7 +384,8 @@ static Network *network_from_row(Daemon *d, sqlite3_stmt *st) {
         const char *name = (const char *) sqlite3_column_text(st, 0), *labels = (const char *) sqlite3_column_text(st, 7);
         IpamSubnet subnet;
         uint32_t gw;
-        GVariant *l = NULL;
+        /* g_variant_parse() gives a reference of our own, network_new() takes one */
+        g_autoptr(GVariant) l = NULL;
 
         if (ipam_parse_subnet((const char *) sqlite3_column_text(st, 3), &subnet) < 0 ||
             ipam_parse_address((const char *) sqlite3_column_text(st, 4), &gw) < 0) {
@@ -1285,6 +1288,11 @@ void container_net_stop(Container *c) {
                 network_idle(((Endpoint *) eps->pdata[i])->net);
 }
 
+void container_net_release(Container *c) {
+        container_net_free(c->net);
+        c->net = NULL;
+}
+
 void container_net_adopt(Container *c) {
         g_autofree char *path = g_build_filename(c->run_dir, CONTAINER_NET_FILE, NULL);
         g_autofree char *netns = NULL, *ifs = NULL, *ports = NULL, *pid_s = NULL, *st_s = NULL, *listener = NULL;
@@ -1726,7 +1734,7 @@ int method_create_network(sd_bus_message *m, void *userdata, sd_bus_error *error
 
         id = names_random_id();
         bridge = bridge_name_free(d);
-        n = network_new(d, name, id, bridge, &subnet, gateway, internal, now_usec(), labels ? g_variant_ref(labels) : NULL);
+        n = network_new(d, name, id, bridge, &subnet, gateway, internal, now_usec(), labels);
         r = network_insert(d, n);
         if (r < 0) {
                 network_free(n);

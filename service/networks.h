@@ -97,6 +97,9 @@ const char *container_net_bind_listener(Container *c);
 /* The container stopped: forwarder, namespace and veths go; the other
  * containers' /etc/hosts lose it. Its leases stay until rm. */
 void container_net_stop(Container *c);
+/* Frees what roostd holds of c's network and leaves the network as it is
+ * (roostd exits; the container keeps running). */
+void container_net_release(Container *c);
 /* roostd restarted while the container ran: read back its state. */
 void container_net_adopt(Container *c);
 /* The container's published ports as docker ps prints them. */
