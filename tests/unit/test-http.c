@@ -342,27 +342,6 @@ static void test_helper_missing(void) {
         g_setenv("ROOST_HTTP_HELPER", saved, TRUE);
 }
 
-/* the test registry of tests/harness, when one runs */
-static void test_registry(void) {
-        g_autofree char *out = NULL, *url = NULL;
-        static const HttpCallbacks cb = { .on_data = on_data, .on_done = on_done };
-        const char *harness = g_getenv("REGISTRY_HARNESS");
-        Fetch f = {};
-        int status = 0;
-
-        if (!harness || !g_spawn_command_line_sync(harness, &out, NULL, &status, NULL) || status != 0 || !out || !*out) {
-                g_test_skip("no test registry");
-                return;
-        }
-        url = g_strdup_printf("http://%s/v2/", g_strstrip(out));
-        HttpRequestParams p = { .url = url, .timeout_s = 10 };
-        g_assert_cmpint(http_request_start(http, &p, &cb, &f, &f.req), ==, 0);
-        run_until_done(&f);
-        g_assert_cmpint(f.r, ==, 0);
-        g_assert_cmpint(f.status, ==, 200);
-        fetch_clear(&f);
-}
-
 static void server_start(void) {
         const char *script = g_getenv("HTTP_TEST_SERVER");
         char *argv[] = { (char *) "python3", (char *) script, NULL };
@@ -407,7 +386,6 @@ int main(int argc, char **argv) {
         g_test_add_func("/http/idle-exit", test_idle_exit);
         g_test_add_func("/http/helper-killed", test_helper_killed);
         g_test_add_func("/http/helper-missing", test_helper_missing);
-        g_test_add_func("/http/registry", test_registry);
         r = g_test_run();
 
         http_free(http);
