@@ -329,38 +329,19 @@ GDateTime *g_date_time_new_from_iso8601(const char *text, GTimeZone *default_tz)
 
 /* ---- formatting ---- */
 
-typedef struct {
-        char *s;
-        size_t len, cap;
-} Out;
-
-static void out_add(Out *o, const char *p, size_t n) {
-        if (o->len + n + 1 > o->cap) {
-                o->cap = MAX(o->cap * 2, o->len + n + 64);
-                o->s = g_realloc(o->s, o->cap);
-        }
-        memcpy(o->s + o->len, p, n);
-        o->len += n;
-        o->s[o->len] = '\0';
-}
-
-static void out_str(Out *o, const char *s) {
-        out_add(o, s, strlen(s));
-}
-
 /* A number padded to width with copies of pad ("": no padding) */
-static void out_num(Out *o, gint64 v, int width, const char *pad) {
+static void out_num(GString *o, gint64 v, int width, const char *pad) {
         char digits[32];
         int n = snprintf(digits, sizeof digits, "%" G_GINT64_FORMAT, v);
 
         if (*pad)
                 for (int i = n; i < width; i++)
-                        out_str(o, pad);
-        out_str(o, digits);
+                        g_string_append(o, pad);
+        g_string_append(o, digits);
 }
 
 /* The offset as +hh[mm[ss]] with colons, for %z, %:z, %::z and %:::z */
-static void out_offset(Out *o, int offset, int colons) {
+static void out_offset(GString *o, int offset, int colons) {
         int a = offset < 0 ? -offset : offset;
         int h = a / 3600, m = a / 60 % 60, s = a % 60;
         char buf[32];
@@ -373,7 +354,7 @@ static void out_offset(Out *o, int offset, int colons) {
                 snprintf(buf, sizeof buf, "%c%02d:%02d:%02d", offset < 0 ? '-' : '+', h, m, s);
         else
                 snprintf(buf, sizeof buf, "%c%02d", offset < 0 ? '-' : '+', h);
-        out_str(o, buf);
+        g_string_append(o, buf);
 }
 
 /* ISO 8601 week number and week-based year */
@@ -400,21 +381,21 @@ static const char *const month_names[] = { "January", "February", "March",     "
 /* GLib pads %e, %k and %l with U+2007 FIGURE SPACE unless told otherwise */
 #define FIGURE_SPACE "\342\200\207"
 
-static gboolean format_into(Out *o, const GDateTime *dt, const char *format);
+static gboolean format_into(GString *o, const GDateTime *dt, const char *format);
 
 /* One conversion; FALSE for one GLib does not know */
-static gboolean format_one(Out *o, const GDateTime *dt, const Civil *c, char spec, const char *pad, int colons) {
+static gboolean format_one(GString *o, const GDateTime *dt, const Civil *c, char spec, const char *pad, int colons) {
         int week, wyear;
 
 #define NUM(v, w, p) out_num(o, (v), (w), pad ? pad : (p))
         if (colons && spec != 'z')
                 return FALSE;
         switch (spec) {
-        case 'a': out_add(o, day_names[c->wday - 1], 3); break;
-        case 'A': out_str(o, day_names[c->wday - 1]); break;
+        case 'a': g_string_append_len(o, day_names[c->wday - 1], 3); break;
+        case 'A': g_string_append(o, day_names[c->wday - 1]); break;
         case 'b':
-        case 'h': out_add(o, month_names[c->month - 1], 3); break;
-        case 'B': out_str(o, month_names[c->month - 1]); break;
+        case 'h': g_string_append_len(o, month_names[c->month - 1], 3); break;
+        case 'B': g_string_append(o, month_names[c->month - 1]); break;
         /* the C locale's preferred forms: roostd does not call setlocale() */
         case 'c': return format_into(o, dt, "%a %b %e %H:%M:%S %Y");
         case 'x': return format_into(o, dt, "%m/%d/%y");
@@ -440,13 +421,13 @@ static gboolean format_one(Out *o, const GDateTime *dt, const Civil *c, char spe
         case 'l': NUM(c->hour % 12 == 0 ? 12 : c->hour % 12, 2, FIGURE_SPACE); break;
         case 'm': NUM(c->month, 2, "0"); break;
         case 'M': NUM(c->minute, 2, "0"); break;
-        case 'n': out_str(o, "\n"); break;
-        case 'p': out_str(o, c->hour < 12 ? "AM" : "PM"); break;
-        case 'P': out_str(o, c->hour < 12 ? "am" : "pm"); break;
+        case 'n': g_string_append(o, "\n"); break;
+        case 'p': g_string_append(o, c->hour < 12 ? "AM" : "PM"); break;
+        case 'P': g_string_append(o, c->hour < 12 ? "am" : "pm"); break;
         case 'R': return format_into(o, dt, "%H:%M");
         case 's': out_num(o, g_date_time_to_unix((GDateTime *) dt), 0, ""); break;
         case 'S': NUM(c->second, 2, "0"); break;
-        case 't': out_str(o, "\t"); break;
+        case 't': g_string_append(o, "\t"); break;
         case 'T': return format_into(o, dt, "%H:%M:%S");
         case 'u': NUM(c->wday, 0, "0"); break;
         case 'V':
@@ -457,15 +438,15 @@ static gboolean format_one(Out *o, const GDateTime *dt, const Civil *c, char spe
         case 'y': NUM(c->year % 100, 2, "0"); break;
         case 'Y': NUM(c->year, 0, "0"); break;
         case 'z': out_offset(o, dt->offset, colons); break;
-        case 'Z': out_str(o, dt->zone); break;
-        case '%': out_str(o, "%"); break;
+        case 'Z': g_string_append(o, dt->zone); break;
+        case '%': g_string_append(o, "%"); break;
         default: return FALSE;
         }
 #undef NUM
         return TRUE;
 }
 
-static gboolean format_into(Out *o, const GDateTime *dt, const char *format) {
+static gboolean format_into(GString *o, const GDateTime *dt, const char *format) {
         Civil c;
 
         to_civil(dt, &c);
@@ -476,7 +457,7 @@ static gboolean format_into(Out *o, const GDateTime *dt, const char *format) {
 
                 if (*p != '%') {
                         q = strchrnul(p, '%');
-                        out_add(o, p, (size_t) (q - p));
+                        g_string_append_len(o, p, (gssize) (q - p));
                         p = q - 1;
                         continue;
                 }
@@ -503,29 +484,29 @@ static gboolean format_into(Out *o, const GDateTime *dt, const char *format) {
 }
 
 char *g_date_time_format(GDateTime *datetime, const char *format) {
-        Out o = {};
+        GString *o;
 
         if (!datetime || !format)
                 return NULL;
-        out_add(&o, "", 0);
-        if (!format_into(&o, datetime, format)) {
-                g_free(o.s);
+        o = g_string_new(NULL);
+        if (!format_into(o, datetime, format)) {
+                g_string_free(o, TRUE);
                 return NULL;
         }
-        return o.s;
+        return g_string_free(o, FALSE);
 }
 
 char *g_date_time_format_iso8601(GDateTime *datetime) {
-        Out o = {};
+        GString *o;
 
         if (!datetime)
                 return NULL;
-        out_add(&o, "", 0);
+        o = g_string_new(NULL);
         /* these formats cannot fail */
-        format_into(&o, datetime, datetime->usec % USEC_PER_SEC != 0 ? "%C%y-%m-%dT%H:%M:%S.%f" : "%C%y-%m-%dT%H:%M:%S");
+        format_into(o, datetime, datetime->usec % USEC_PER_SEC != 0 ? "%C%y-%m-%dT%H:%M:%S.%f" : "%C%y-%m-%dT%H:%M:%S");
         if (datetime->offset == 0)
-                out_str(&o, "Z");
+                g_string_append(o, "Z");
         else
-                format_into(&o, datetime, "%:::z");
-        return o.s;
+                format_into(o, datetime, "%:::z");
+        return g_string_free(o, FALSE);
 }

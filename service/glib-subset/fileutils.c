@@ -11,31 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* A growable string of our own: GString's functions belong to another file */
-typedef struct {
-        char *s;
-        size_t len, cap;
-} Buf;
-
-static void buf_add(Buf *b, const char *p, size_t n) {
-        if (b->len + n + 1 > b->cap) {
-                b->cap = MAX(b->cap * 2, b->len + n + 1);
-                b->s = g_realloc(b->s, b->cap);
-        }
-        memcpy(b->s + b->len, p, n);
-        b->len += n;
-        b->s[b->len] = '\0';
-}
-
-static char *buf_steal(Buf *b) {
-        return b->s ? b->s : g_strdup("");
-}
-
 /* Joins the elements with single '/': the first non-empty element keeps its
  * leading separators, the last one its trailing separators, and an element
  * made only of separators, alone, is returned as it is. */
 static char *build_path(const char *first, va_list ap) {
-        Buf b = {};
+        GString *b = g_string_new(NULL);
         const char *trailing = NULL, *only = NULL;
         gboolean seen = FALSE, joined = FALSE;
 
@@ -55,24 +35,24 @@ static char *build_path(const char *first, va_list ap) {
                         trailing--;
                 if (!seen) {
                         only = trailing == e ? e : NULL;
-                        buf_add(&b, e, (size_t) (start - e));
+                        g_string_append_len(b, e, (size_t) (start - e));
                         seen = TRUE;
                 } else
                         only = NULL;
                 if (end == start)
                         continue;
                 if (joined)
-                        buf_add(&b, "/", 1);
-                buf_add(&b, start, (size_t) (end - start));
+                        g_string_append_len(b, "/", 1);
+                g_string_append_len(b, start, (size_t) (end - start));
                 joined = TRUE;
         }
         if (only) {
-                g_free(b.s);
+                g_string_free(b, TRUE);
                 return g_strdup(only);
         }
         if (trailing)
-                buf_add(&b, trailing, strlen(trailing));
-        return buf_steal(&b);
+                g_string_append_len(b, trailing, strlen(trailing));
+        return g_string_free(b, FALSE);
 }
 
 char *g_build_filename(const char *first_element, ...) {
@@ -87,17 +67,19 @@ char *g_build_filename(const char *first_element, ...) {
 
 /* Pops the last component of the canonical path in b, never above the root
  * (root_len bytes). */
-static void pop_component(Buf *b, size_t root_len) {
-        while (b->len > root_len && b->s[b->len - 1] != '/')
-                b->len--;
-        if (b->len > root_len)
-                b->len--;
-        b->s[b->len] = '\0';
+static void pop_component(GString *b, size_t root_len) {
+        gsize n = b->len;
+
+        while (n > root_len && b->str[n - 1] != '/')
+                n--;
+        if (n > root_len)
+                n--;
+        g_string_truncate(b, n);
 }
 
 char *g_canonicalize_filename(const char *filename, const char *relative_to) {
         g_autofree char *abs = NULL, *cwd = NULL;
-        Buf b = {};
+        GString *b;
         size_t root_len;
         const char *p;
 
@@ -119,7 +101,8 @@ char *g_canonicalize_filename(const char *filename, const char *relative_to) {
                 root_len = 2;
         else
                 root_len = 1;
-        buf_add(&b, "//", root_len);
+        b = g_string_new(NULL);
+        g_string_append_len(b, "//", root_len);
         while (*p == '/')
                 p++;
 
@@ -129,17 +112,17 @@ char *g_canonicalize_filename(const char *filename, const char *relative_to) {
                 if (n == 1 && p[0] == '.')
                         ;
                 else if (n == 2 && p[0] == '.' && p[1] == '.')
-                        pop_component(&b, root_len);
+                        pop_component(b, root_len);
                 else {
-                        if (b.len > root_len)
-                                buf_add(&b, "/", 1);
-                        buf_add(&b, p, n);
+                        if (b->len > root_len)
+                                g_string_append_len(b, "/", 1);
+                        g_string_append_len(b, p, n);
                 }
                 p += n;
                 while (*p == '/')
                         p++;
         }
-        return buf_steal(&b);
+        return g_string_free(b, FALSE);
 }
 
 char *g_path_get_basename(const char *file_name) {
@@ -284,19 +267,19 @@ static gboolean utf8_valid(const char *name) {
 static char *display_name(const char *name) {
         const unsigned char *s = (const unsigned char *) name;
         size_t left = strlen(name);
-        Buf b = {};
+        GString *b = g_string_new(NULL);
 
         while (left > 0) {
                 size_t n = utf8_seq_len(s, left);
                 if (n == 0) {
-                        buf_add(&b, "\357\277\275", 3);
+                        g_string_append_len(b, "\357\277\275", 3);
                         n = 1;
                 } else
-                        buf_add(&b, (const char *) s, n);
+                        g_string_append_len(b, (const char *) s, n);
                 s += n;
                 left -= n;
         }
-        return buf_steal(&b);
+        return g_string_free(b, FALSE);
 }
 
 static gboolean file_error(GError **error, const char *format, const char *filename, int err) {

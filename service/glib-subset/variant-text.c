@@ -14,60 +14,6 @@
 
 #include "glib-subset.h"
 
-/* ---- growable buffer ---- */
-
-typedef struct {
-        char *s;
-        gsize len, cap;
-} Buf;
-
-static void buf_add(Buf *b, const char *s, gsize n) {
-        if (b->len + n + 1 > b->cap) {
-                b->cap = MAX(b->cap * 2, b->len + n + 1);
-                b->cap = MAX(b->cap, 64);
-                b->s = g_realloc(b->s, b->cap);
-        }
-        memcpy(b->s + b->len, s, n);
-        b->len += n;
-        b->s[b->len] = '\0';
-}
-
-static void buf_puts(Buf *b, const char *s) {
-        buf_add(b, s, strlen(s));
-}
-
-static void buf_putc(Buf *b, char c) {
-        buf_add(b, &c, 1);
-}
-
-static void buf_printf(Buf *b, const char *format, ...) G_GNUC_PRINTF(2, 3);
-static void buf_printf(Buf *b, const char *format, ...) {
-        char tmp[64];
-        va_list ap;
-        int n;
-
-        va_start(ap, format);
-        n = vsnprintf(tmp, sizeof tmp, format, ap);
-        va_end(ap);
-        if (n >= 0 && (gsize) n < sizeof tmp) {
-                buf_add(b, tmp, (gsize) n);
-                return;
-        }
-        va_start(ap, format);
-        {
-                char *s = g_strdup_vprintf(format, ap);
-                buf_puts(b, s);
-                g_free(s);
-        }
-        va_end(ap);
-}
-
-static char *buf_steal(Buf *b) {
-        if (!b->s)
-                buf_add(b, "", 0);
-        return b->s;
-}
-
 static bool ascii_space(char c) {
         return c == ' ' || (c >= '\t' && c <= '\r');
 }
@@ -358,45 +304,45 @@ static char control_letter(guint32 c) {
         }
 }
 
-static void print_string(Buf *b, const char *s) {
+static void print_string(GString *b, const char *s) {
         char quote = strchr(s, '\'') ? '"' : '\'';
 
-        buf_putc(b, quote);
+        g_string_append_c(b, quote);
         while (*s) {
                 const char *start = s;
                 guint32 c = utf8_next(&s);
 
                 if (c == (guint32) quote || c == '\\')
-                        buf_putc(b, '\\');
+                        g_string_append_c(b, '\\');
                 if (unichar_printable(c)) {
-                        buf_add(b, start, (gsize) (s - start));
+                        g_string_append_len(b, start, (gsize) (s - start));
                         continue;
                 }
-                buf_putc(b, '\\');
+                g_string_append_c(b, '\\');
                 if (control_letter(c))
-                        buf_putc(b, control_letter(c));
+                        g_string_append_c(b, control_letter(c));
                 else if (c < 0x10000)
-                        buf_printf(b, "u%04x", c);
+                        g_string_append_printf(b, "u%04x", c);
                 else
-                        buf_printf(b, "U%08x", c);
+                        g_string_append_printf(b, "U%08x", c);
         }
-        buf_putc(b, quote);
+        g_string_append_c(b, quote);
 }
 
-static void print_double(Buf *b, double d) {
+static void print_double(GString *b, double d) {
         locale_t old = uselocale(c_locale());
         char tmp[64];
 
         snprintf(tmp, sizeof tmp, "%.17g", d);
         uselocale(old);
-        buf_puts(b, tmp);
+        g_string_append(b, tmp);
         /* a double must not read back as an integer */
         if (!strpbrk(tmp, ".enN"))
-                buf_puts(b, ".0");
+                g_string_append(b, ".0");
 }
 
 /* "ay" whose only NUL is its last byte prints as b'...'; returns false otherwise */
-static bool print_bytestring(Buf *b, GVariant *v) {
+static bool print_bytestring(GString *b, GVariant *v) {
         GVariantIter it;
         GVariant *c;
         gsize n = g_variant_iter_init(&it, v), i = 0;
@@ -416,26 +362,26 @@ static bool print_bytestring(Buf *b, GVariant *v) {
         if (s[n - 1] != '\0')
                 ok = false;
         if (ok) {
-                buf_puts(b, strchr(s, '\'') ? "b\"" : "b'");
+                g_string_append(b, strchr(s, '\'') ? "b\"" : "b'");
                 for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
                         char l = *p == '\\' || *p == '"' ? (char) *p : *p == '\a' ? 0 : control_letter(*p);
                         if (l) {
-                                buf_putc(b, '\\');
-                                buf_putc(b, l);
+                                g_string_append_c(b, '\\');
+                                g_string_append_c(b, l);
                         } else if (*p < 0x20 || *p >= 0x7f)
-                                buf_printf(b, "\\%03o", *p);
+                                g_string_append_printf(b, "\\%03o", *p);
                         else
-                                buf_putc(b, (char) *p);
+                                g_string_append_c(b, (char) *p);
                 }
-                buf_putc(b, strchr(s, '\'') ? '"' : '\'');
+                g_string_append_c(b, strchr(s, '\'') ? '"' : '\'');
         }
         g_free(s);
         return ok;
 }
 
-static void print_value(Buf *b, GVariant *v, bool annotate);
+static void print_value(GString *b, GVariant *v, bool annotate);
 
-static void print_array(Buf *b, GVariant *v, bool annotate) {
+static void print_array(GString *b, GVariant *v, bool annotate) {
         const char *t = g_variant_get_type_string(v);
         bool dict = t[1] == '{';
         GVariantIter it;
@@ -446,13 +392,13 @@ static void print_array(Buf *b, GVariant *v, bool annotate) {
                 return;
         if (g_variant_iter_init(&it, v) == 0) {
                 if (annotate)
-                        buf_printf(b, "@%s ", t);
-                buf_puts(b, dict ? "{}" : "[]");
+                        g_string_append_printf(b, "@%s ", t);
+                g_string_append(b, dict ? "{}" : "[]");
                 return;
         }
-        buf_putc(b, dict ? '{' : '[');
+        g_string_append_c(b, dict ? '{' : '[');
         while ((c = g_variant_iter_next_value(&it))) {
-                buf_puts(b, sep);
+                g_string_append(b, sep);
                 sep = ", ";
                 if (dict) {
                         GVariantIter e;
@@ -461,7 +407,7 @@ static void print_array(Buf *b, GVariant *v, bool annotate) {
                         k = g_variant_iter_next_value(&e);
                         val = g_variant_iter_next_value(&e);
                         print_value(b, k, annotate);
-                        buf_puts(b, ": ");
+                        g_string_append(b, ": ");
                         print_value(b, val, annotate);
                         g_variant_unref(k);
                         g_variant_unref(val);
@@ -471,52 +417,52 @@ static void print_array(Buf *b, GVariant *v, bool annotate) {
                 annotate = false;
                 g_variant_unref(c);
         }
-        buf_putc(b, dict ? '}' : ']');
+        g_string_append_c(b, dict ? '}' : ']');
 }
 
-static void print_children(Buf *b, GVariant *v, bool annotate, const char *open, const char *close) {
+static void print_children(GString *b, GVariant *v, bool annotate, const char *open, const char *close) {
         GVariantIter it;
         GVariant *c;
         gsize n = g_variant_iter_init(&it, v), i = 0;
 
-        buf_puts(b, open);
+        g_string_append(b, open);
         while ((c = g_variant_iter_next_value(&it))) {
                 if (i++ > 0)
-                        buf_puts(b, ", ");
+                        g_string_append(b, ", ");
                 print_value(b, c, annotate);
                 g_variant_unref(c);
         }
         /* one-element tuples keep their comma: (1,) */
         if (n == 1 && open[0] == '(')
-                buf_putc(b, ',');
-        buf_puts(b, close);
+                g_string_append_c(b, ',');
+        g_string_append(b, close);
 }
 
-static void print_maybe(Buf *b, GVariant *v, bool annotate) {
+static void print_maybe(GString *b, GVariant *v, bool annotate) {
         GVariantIter it;
         GVariant *c;
 
         if (annotate)
-                buf_printf(b, "@%s ", g_variant_get_type_string(v));
+                g_string_append_printf(b, "@%s ", g_variant_get_type_string(v));
         g_variant_iter_init(&it, v);
         c = g_variant_iter_next_value(&it);
         if (!c) {
-                buf_puts(b, "nothing");
+                g_string_append(b, "nothing");
                 return;
         }
         {
                 /* "just" is needed only where a nested nothing would be ambiguous */
-                Buf inner = {};
-                print_value(&inner, c, false);
-                if (inner.len >= 7 && strcmp(inner.s + inner.len - 7, "nothing") == 0)
-                        buf_puts(b, "just ");
-                buf_puts(b, inner.s);
-                g_free(inner.s);
+                GString *inner = g_string_new(NULL);
+                print_value(inner, c, false);
+                if (inner->len >= 7 && strcmp(inner->str + inner->len - 7, "nothing") == 0)
+                        g_string_append(b, "just ");
+                g_string_append(b, inner->str);
+                g_string_free(inner, TRUE);
         }
         g_variant_unref(c);
 }
 
-static void print_value(Buf *b, GVariant *v, bool annotate) {
+static void print_value(GString *b, GVariant *v, bool annotate) {
         switch (g_variant_classify(v)) {
         case G_VARIANT_CLASS_MAYBE:
                 print_maybe(b, v, annotate);
@@ -533,35 +479,35 @@ static void print_value(Buf *b, GVariant *v, bool annotate) {
         case G_VARIANT_CLASS_VARIANT: {
                 GVariant *c = g_variant_get_variant(v);
                 /* the contents of a variant always say their type */
-                buf_putc(b, '<');
+                g_string_append_c(b, '<');
                 print_value(b, c, true);
-                buf_putc(b, '>');
+                g_string_append_c(b, '>');
                 g_variant_unref(c);
                 break;
         }
         case G_VARIANT_CLASS_BOOLEAN:
-                buf_puts(b, g_variant_get_boolean(v) ? "true" : "false");
+                g_string_append(b, g_variant_get_boolean(v) ? "true" : "false");
                 break;
         case G_VARIANT_CLASS_STRING:
                 print_string(b, g_variant_get_string(v, NULL));
                 break;
         case G_VARIANT_CLASS_OBJECT_PATH:
-                buf_printf(b, "%s'%s'", annotate ? "objectpath " : "", g_variant_get_string(v, NULL));
+                g_string_append_printf(b, "%s'%s'", annotate ? "objectpath " : "", g_variant_get_string(v, NULL));
                 break;
         case G_VARIANT_CLASS_SIGNATURE:
-                buf_printf(b, "%s'%s'", annotate ? "signature " : "", g_variant_get_string(v, NULL));
+                g_string_append_printf(b, "%s'%s'", annotate ? "signature " : "", g_variant_get_string(v, NULL));
                 break;
         case G_VARIANT_CLASS_BYTE:
-                buf_printf(b, "%s0x%02x", annotate ? "byte " : "", g_variant_get_byte(v));
+                g_string_append_printf(b, "%s0x%02x", annotate ? "byte " : "", g_variant_get_byte(v));
                 break;
         case G_VARIANT_CLASS_INT16:
-                buf_printf(b, "%s%d", annotate ? "int16 " : "", g_variant_get_int16(v));
+                g_string_append_printf(b, "%s%d", annotate ? "int16 " : "", g_variant_get_int16(v));
                 break;
         case G_VARIANT_CLASS_UINT16:
-                buf_printf(b, "%s%u", annotate ? "uint16 " : "", g_variant_get_uint16(v));
+                g_string_append_printf(b, "%s%u", annotate ? "uint16 " : "", g_variant_get_uint16(v));
                 break;
         case G_VARIANT_CLASS_INT32:
-                buf_printf(b, "%d", g_variant_get_int32(v));
+                g_string_append_printf(b, "%d", g_variant_get_int32(v));
                 break;
         case G_VARIANT_CLASS_HANDLE: {
                 /* handles are stored like int32 values; read through a tuple */
@@ -577,17 +523,17 @@ static void print_value(Buf *b, GVariant *v, bool annotate) {
                         g_variant_iter_next(&it, "h", &h);
                 }
                 g_variant_unref(t);
-                buf_printf(b, "%s%d", annotate ? "handle " : "", h);
+                g_string_append_printf(b, "%s%d", annotate ? "handle " : "", h);
                 break;
         }
         case G_VARIANT_CLASS_UINT32:
-                buf_printf(b, "%s%u", annotate ? "uint32 " : "", g_variant_get_uint32(v));
+                g_string_append_printf(b, "%s%u", annotate ? "uint32 " : "", g_variant_get_uint32(v));
                 break;
         case G_VARIANT_CLASS_INT64:
-                buf_printf(b, "%s%" G_GINT64_FORMAT, annotate ? "int64 " : "", g_variant_get_int64(v));
+                g_string_append_printf(b, "%s%" G_GINT64_FORMAT, annotate ? "int64 " : "", g_variant_get_int64(v));
                 break;
         case G_VARIANT_CLASS_UINT64:
-                buf_printf(b, "%s%" G_GUINT64_FORMAT, annotate ? "uint64 " : "", g_variant_get_uint64(v));
+                g_string_append_printf(b, "%s%" G_GUINT64_FORMAT, annotate ? "uint64 " : "", g_variant_get_uint64(v));
                 break;
         case G_VARIANT_CLASS_DOUBLE:
                 print_double(b, g_variant_get_double(v));
@@ -596,9 +542,9 @@ static void print_value(Buf *b, GVariant *v, bool annotate) {
 }
 
 gchar *g_variant_print(GVariant *value, gboolean type_annotate) {
-        Buf b = {};
-        print_value(&b, value, type_annotate);
-        return buf_steal(&b);
+        GString *b = g_string_new(NULL);
+        print_value(b, value, type_annotate);
+        return g_string_free(b, FALSE);
 }
 
 /* ---- parsing ----
@@ -650,23 +596,24 @@ static void ast_free(Ast *a) {
 }
 
 static void set_error_va(GError **error, int code, int start, int end, const Ast *other, const char *format, va_list ap) {
-        Buf b = {};
+        GString *b;
         char *msg;
 
         if (!error)
                 return;
+        b = g_string_new(NULL);
         if (start == end)
-                buf_printf(&b, "%d", start);
+                g_string_append_printf(b, "%d", start);
         else
-                buf_printf(&b, "%d-%d", start, end);
+                g_string_append_printf(b, "%d-%d", start, end);
         if (other)
-                buf_printf(&b, ",%d-%d", other->start, other->end);
-        buf_putc(&b, ':');
+                g_string_append_printf(b, ",%d-%d", other->start, other->end);
+        g_string_append_c(b, ':');
         msg = g_strdup_vprintf(format, ap);
-        buf_puts(&b, msg);
+        g_string_append(b, msg);
         g_free(msg);
-        gs_set_error(error, code, "%s", b.s);
-        g_free(b.s);
+        gs_set_error(error, code, "%s", b->str);
+        g_string_free(b, TRUE);
 }
 
 static void range_error(GError **error, int code, int start, int end, const char *format, ...) G_GNUC_PRINTF(5, 6);
@@ -946,7 +893,7 @@ static Ast *number_parse(Tokens *t) {
 }
 
 /* \uXXXX and \UXXXXXXXX; *i is at the 'u' */
-static bool unicode_unescape(const char *token, int *i, Buf *out, int length, int token_start, GError **error) {
+static bool unicode_unescape(const char *token, int *i, GString *out, int length, int token_start, GError **error) {
         char digits[9];
         int n = 0;
         guint32 c = 0;
@@ -974,7 +921,7 @@ static bool unicode_unescape(const char *token, int *i, Buf *out, int length, in
                         c >>= 6;
                 }
                 u[0] = (char) (c | first[len]);
-                buf_add(out, u, (gsize) len);
+                g_string_append_len(out, u, (gsize) len);
         }
         *i += length;
         return true;
@@ -984,7 +931,7 @@ static Ast *string_parse(Tokens *t, GError **error) {
         int start = tokens_pos(t, t->this), end = tokens_pos(t, t->stream);
         char *token = tokens_get(t);
         char quote = token[0];
-        Buf out = {};
+        GString *out = g_string_new(NULL);
         int i = 1;
         Ast *a;
 
@@ -994,7 +941,7 @@ static Ast *string_parse(Tokens *t, GError **error) {
                 if (c == '\0')
                         goto unterminated;
                 if (c != '\\') {
-                        buf_putc(&out, c);
+                        g_string_append_c(out, c);
                         i++;
                         continue;
                 }
@@ -1004,7 +951,7 @@ static Ast *string_parse(Tokens *t, GError **error) {
                         goto unterminated;
                 case 'u':
                 case 'U':
-                        if (!unicode_unescape(token, &i, &out, c == 'u' ? 4 : 8, start, error))
+                        if (!unicode_unescape(token, &i, out, c == 'u' ? 4 : 8, start, error))
                                 goto fail;
                         continue;
                 case 'a':
@@ -1031,19 +978,19 @@ static Ast *string_parse(Tokens *t, GError **error) {
                 default:
                         break;
                 }
-                buf_putc(&out, c);
+                g_string_append_c(out, c);
                 i++;
         }
         g_free(token);
         a = ast_new(AST_STRING);
-        a->text = buf_steal(&out);
-        a->len = out.len;
+        a->len = out->len;
+        a->text = g_string_free(out, FALSE);
         return a;
 unterminated:
         range_error(error, G_VARIANT_PARSE_ERROR_UNTERMINATED_STRING_CONSTANT, start, end, "unterminated string constant");
 fail:
         g_free(token);
-        g_free(out.s);
+        g_string_free(out, TRUE);
         return NULL;
 }
 
@@ -1051,7 +998,7 @@ static Ast *bytestring_parse(Tokens *t, GError **error) {
         int start = tokens_pos(t, t->this), end = tokens_pos(t, t->stream);
         char *token = tokens_get(t);
         char quote = token[1];
-        Buf out = {};
+        GString *out = g_string_new(NULL);
         int i = 2;
         Ast *a;
 
@@ -1077,18 +1024,18 @@ static Ast *bytestring_parse(Tokens *t, GError **error) {
                                 i++;
                         }
                 }
-                buf_putc(&out, c);
+                g_string_append_c(out, c);
         }
-        buf_add(&out, "", 1); /* the value includes the final NUL */
+        g_string_append_len(out, "", 1); /* the value includes the final NUL */
         g_free(token);
         a = ast_new(AST_BYTESTRING);
-        a->len = out.len;
-        a->text = out.s;
+        a->len = out->len;
+        a->text = g_string_free(out, FALSE);
         return a;
 unterminated:
         range_error(error, G_VARIANT_PARSE_ERROR_UNTERMINATED_STRING_CONSTANT, start, end, "unterminated string constant");
         g_free(token);
-        g_free(out.s);
+        g_string_free(out, TRUE);
         return NULL;
 }
 
@@ -1326,8 +1273,8 @@ static char *number_pattern(const char *token) {
 }
 
 static char *ast_pattern(Ast *a, GError **error) {
-        Buf b = {};
-        char *p;
+        GString *b;
+        char *p, *r;
 
         switch (a->kind) {
         case AST_ARRAY:
@@ -1336,23 +1283,22 @@ static char *ast_pattern(Ast *a, GError **error) {
                 p = array_pattern(a->children, a->n, 1, error);
                 if (!p)
                         return NULL;
-                buf_puts(&b, "Ma");
-                buf_puts(&b, p);
+                r = g_strdup_printf("Ma%s", p);
                 g_free(p);
-                return buf_steal(&b);
+                return r;
         case AST_TUPLE:
-                buf_puts(&b, "M(");
+                b = g_string_new("M(");
                 for (int i = 0; i < a->n; i++) {
                         p = ast_pattern(a->children[i], error);
                         if (!p) {
-                                g_free(b.s);
+                                g_string_free(b, TRUE);
                                 return NULL;
                         }
-                        buf_puts(&b, p);
+                        g_string_append(b, p);
                         g_free(p);
                 }
-                buf_putc(&b, ')');
-                return buf_steal(&b);
+                g_string_append_c(b, ')');
+                return g_string_free(b, FALSE);
         case AST_DICT:
                 return dict_pattern(a, error);
         case AST_VARIANT:
@@ -1363,10 +1309,9 @@ static char *ast_pattern(Ast *a, GError **error) {
                 p = ast_pattern(a->children[0], error);
                 if (!p)
                         return NULL;
-                buf_putc(&b, 'm');
-                buf_puts(&b, p);
+                r = g_strdup_printf("m%s", p);
                 g_free(p);
-                return buf_steal(&b);
+                return r;
         case AST_BOOLEAN:
                 return g_strdup("Mb");
         case AST_NUMBER:
